@@ -1,0 +1,347 @@
+# Makefile - dpctutor (GNU make 4.x)
+#
+#   make                 build $(BUILD)/libdtengine.a (and $(BUILD)/dpctutor
+#                        once tutor/ has C files)
+#   make run             build and start the tutor
+#   make check           check dependencies, build and run every test
+#   make deps            install the Debian packages the build and tests need
+#   make help            list targets and variables
+#
+# Build variants, each in its own directory (object and dependency files
+# mirror the source paths below it):
+#   (none)       build/plain
+#   SANITIZE=1   build/sanitize  ASan + UBSan, tests with DT_TEST_SCALE=small
+#   VALGRIND=1   build/valgrind  tests under valgrind, CK_FORK=no, small scale
+#   FUZZ=1       build/fuzz      clang; reserved for the fuzz targets to come
+
+.SUFFIXES:
+.DELETE_ON_ERROR:
+.DEFAULT_GOAL := all
+
+# ---------------------------------------------------------------------------
+# User-settable variables.  CFLAGS, CPPFLAGS, LDFLAGS and LDLIBS are the
+# user's; the project's own flags are added beside them, never instead.
+CFLAGS ?= -O2 -g
+PKG_CONFIG ?= pkg-config
+PREFIX ?= /usr/local
+DESTDIR ?=
+# DEPS=no: never install packages; stop and say what to run instead.
+DEPS ?= yes
+SANITIZE ?=
+VALGRIND ?=
+FUZZ ?=
+# Arguments for `make run`, and a single Check suite for `make check-unit`.
+ARGS ?=
+SUITE ?=
+
+INSTALL ?= install
+AR ?= ar
+
+# ---------------------------------------------------------------------------
+# Build variant and directory.
+ifneq ($(word 2,$(filter 1,$(SANITIZE) $(VALGRIND) $(FUZZ))),)
+$(error choose at most one of SANITIZE=1, VALGRIND=1, FUZZ=1)
+endif
+
+SAN_FLAGS :=
+TEST_ENV := CK_DEFAULT_TIMEOUT=120
+TEST_WRAPPER :=
+
+ifeq ($(SANITIZE),1)
+BUILD := build/sanitize
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+# LeakSanitizer works on these machines (root, no ptrace restriction), so
+# leaks fail the tests.  Check forks a child per test; a leak found in the
+# child makes that test an error ("early exit").
+TEST_ENV := CK_DEFAULT_TIMEOUT=120 DT_TEST_SCALE=small \
+	ASAN_OPTIONS=detect_leaks=1 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+else ifeq ($(VALGRIND),1)
+BUILD := build/valgrind
+# Without fork every test runs in valgrind's one process, so timeouts do
+# not apply; the larger timeout is there should CK_FORK be turned back on.
+TEST_ENV := CK_DEFAULT_TIMEOUT=600 CK_FORK=no DT_TEST_SCALE=small
+TEST_WRAPPER := valgrind --quiet --error-exitcode=1 --leak-check=full \
+	--errors-for-leak-kinds=definite,indirect
+else ifeq ($(FUZZ),1)
+BUILD := build/fuzz
+# Reserved: the fuzz targets (clang -fsanitize=fuzzer) arrive later.
+CC := clang
+else
+BUILD := build/plain
+endif
+
+# ---------------------------------------------------------------------------
+# Flags.  The project's mandatory flags come after the user's CFLAGS so
+# that they always hold.
+DT_CPPFLAGS := -Iinclude -D_POSIX_C_SOURCE=200809L
+DT_CFLAGS := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes
+
+ALL_CPPFLAGS = $(DT_CPPFLAGS) $(CPPFLAGS)
+ALL_CFLAGS = $(CFLAGS) $(DT_CFLAGS) $(SAN_FLAGS)
+ALL_LDFLAGS = $(CFLAGS) $(SAN_FLAGS) $(LDFLAGS)
+DEPFLAGS = -MMD -MP
+
+# pkg-config results, looked up on first use only (so that `make deps` or
+# `make help` work before the modules are installed) and then remembered.
+# lazy-pkg VAR, pkg-config arguments
+lazy-pkg = $(eval $(1) := $$(shell $(PKG_CONFIG) $(2) 2>/dev/null))$($(1))
+CHECK_CFLAGS = $(call lazy-pkg,CHECK_CFLAGS,--cflags check)
+CHECK_PKG_LIBS = $(call lazy-pkg,CHECK_PKG_LIBS,--libs check)
+CHECK_LIBS = $(CHECK_PKG_LIBS) -lm -lpthread
+TUTOR_CFLAGS = $(call lazy-pkg,TUTOR_CFLAGS,--cflags lua5.4 ncursesw)
+TUTOR_PKG_LIBS = $(call lazy-pkg,TUTOR_PKG_LIBS,--libs lua5.4 ncursesw)
+TUTOR_LIBS = $(TUTOR_PKG_LIBS) -lm
+
+# ---------------------------------------------------------------------------
+# Sources and products.
+ENGINE_SRCS := $(sort $(wildcard engine/*.c))
+ENGINE_OBJS := $(ENGINE_SRCS:%.c=$(BUILD)/%.o)
+LIB := $(BUILD)/libdtengine.a
+HEADERS := $(sort $(wildcard include/*.h))
+
+UNIT_SRCS := $(sort $(wildcard tests/unit/*.c))
+UNIT_OBJS := $(UNIT_SRCS:%.c=$(BUILD)/%.o)
+UNIT_BIN := $(BUILD)/unit_tests
+
+# The terminal front-end: built once tutor/ has C files.
+TUTOR_SRCS := $(sort $(wildcard tutor/*.c))
+TUTOR_OBJS := $(TUTOR_SRCS:%.c=$(BUILD)/%.o)
+TUTOR_BIN := $(BUILD)/dpctutor
+ifneq ($(TUTOR_SRCS),)
+HAVE_TUTOR := 1
+PROGRAMS := $(TUTOR_BIN)
+else
+HAVE_TUTOR :=
+PROGRAMS :=
+endif
+
+DEPFILES := $(ENGINE_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(TUTOR_OBJS:.o=.d)
+
+# ---------------------------------------------------------------------------
+# Dependencies: pkg-config modules, commands, and the Debian packages that
+# bring them.  All three modules are checked now, since the tutor needs
+# lua5.4 and ncursesw and `make check` will soon build it.
+DEPS_MODULES := check lua5.4 ncursesw
+DEPS_COMMANDS :=
+DEB_PACKAGES := pkg-config check libsubunit-dev liblua5.4-dev libncurses-dev tmux
+ifeq ($(VALGRIND),1)
+DEPS_COMMANDS += valgrind
+DEB_PACKAGES += valgrind
+endif
+ifeq ($(FUZZ),1)
+DEPS_COMMANDS += clang
+DEB_PACKAGES += clang
+endif
+
+# The Debian package behind a module or command (check.pc requires
+# libsubunit.pc, which libsubunit-dev ships).
+define deb-of-sh
+deb_of() { case "$$1" in \
+	check) echo check libsubunit-dev ;; \
+	lua5.4) echo liblua5.4-dev ;; \
+	ncursesw) echo libncurses-dev ;; \
+	*) echo "$$1" ;; \
+	esac; }
+endef
+
+# Sets $missing to the Debian packages of whatever is absent.
+define find-missing-sh
+$(deb-of-sh); missing=""; \
+if ! command -v $(PKG_CONFIG) >/dev/null 2>&1; then \
+	missing="pkg-config $(foreach m,$(DEPS_MODULES),$$(deb_of $(m)))"; \
+else \
+	for m in $(DEPS_MODULES); do \
+		$(PKG_CONFIG) --exists "$$m" 2>/dev/null || missing="$$missing $$(deb_of $$m)"; \
+	done; \
+fi; \
+for c in $(DEPS_COMMANDS); do \
+	command -v "$$c" >/dev/null 2>&1 || missing="$$missing $$(deb_of $$c)"; \
+done; \
+missing=$$(echo $$missing)
+endef
+
+# Ensure the dependencies, running `make deps` unless DEPS=no.
+define ensure-deps-sh
+$(find-missing-sh); \
+if [ -n "$$missing" ]; then \
+	if [ "$(DEPS)" = no ]; then \
+		echo "dpctutor: missing Debian packages ($$missing) and DEPS=no; install them with: make deps" >&2; \
+		exit 1; \
+	fi; \
+	echo "dpctutor: missing Debian packages ($$missing): running \`make deps\`"; \
+	$(MAKE) --no-print-directory deps || exit 1; \
+	$(find-missing-sh); \
+	if [ -n "$$missing" ]; then \
+		echo "dpctutor: still missing after \`make deps\`: $$missing" >&2; \
+		exit 1; \
+	fi; \
+fi
+endef
+
+# ---------------------------------------------------------------------------
+# Test steps that `make check` runs, in order, after building the unit-test
+# binary.  Later steps (lesson checks, tmux UI tests) append here, e.g.
+#   CHECK_EXTRA += check-lessons check-ui
+CHECK_EXTRA ?=
+CHECK_STEPS = check-layering check-unit $(CHECK_EXTRA)
+
+.PHONY: all lib run check check-deps check-layering check-unit unit-tests deps \
+	clean install uninstall help FORCE
+
+all: $(LIB) $(PROGRAMS)
+
+lib: $(LIB)
+
+unit-tests: $(UNIT_BIN)
+
+# ---------------------------------------------------------------------------
+# Rebuild everything in $(BUILD) when the compiler or flags change (e.g.
+# `make CC=clang` after `make`): the stamp is rewritten only on a change.
+FLAGS_STAMP := $(BUILD)/.flags
+DT_FLAGS_STRING := $(CC) | $(DT_CPPFLAGS) $(CPPFLAGS) | $(CFLAGS) $(DT_CFLAGS) $(SAN_FLAGS) | $(LDFLAGS) | $(LDLIBS)
+sh-quote = '$(subst ','\'',$(1))'
+
+$(FLAGS_STAMP): FORCE
+	@mkdir -p $(@D)
+	@printf '%s\n' $(call sh-quote,$(DT_FLAGS_STRING)) | cmp -s - $@ 2>/dev/null || \
+		printf '%s\n' $(call sh-quote,$(DT_FLAGS_STRING)) > $@
+
+FORCE:
+
+# ---------------------------------------------------------------------------
+# Compiling and linking.
+$(BUILD)/engine/%.o: engine/%.c $(FLAGS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+$(BUILD)/tests/unit/%.o: tests/unit/%.c $(FLAGS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) $(CHECK_CFLAGS) $(ALL_CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+$(BUILD)/tutor/%.o: tutor/%.c $(FLAGS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) -Itutor $(TUTOR_CFLAGS) $(ALL_CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+# The archive is rebuilt from scratch so that removed sources leave nothing
+# behind; with no engine sources yet it is an empty archive.
+$(LIB): $(ENGINE_OBJS) $(FLAGS_STAMP)
+	@mkdir -p $(@D)
+	@rm -f $@
+	$(AR) rcs $@ $(ENGINE_OBJS)
+
+$(UNIT_BIN): $(UNIT_OBJS) $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(UNIT_OBJS) $(LIB) $(CHECK_LIBS) $(LDLIBS)
+
+$(TUTOR_BIN): $(TUTOR_OBJS) $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(TUTOR_OBJS) $(LIB) $(TUTOR_LIBS) $(LDLIBS)
+
+-include $(DEPFILES)
+
+# ---------------------------------------------------------------------------
+# Running.
+ifeq ($(HAVE_TUTOR),1)
+run:
+	@$(ensure-deps-sh)
+	+@$(MAKE) --no-print-directory $(TUTOR_BIN)
+	./$(TUTOR_BIN) $(ARGS)
+else
+run:
+	@echo "dpctutor's terminal UI is not built yet (it arrives with the UI issue); \`make check\` runs the engine tests."
+endif
+
+# ---------------------------------------------------------------------------
+# Testing.  `check` runs in steps, each in a fresh make so that pkg-config
+# sees packages that `make deps` has just installed.
+check:
+	@$(ensure-deps-sh)
+	+@$(MAKE) --no-print-directory $(UNIT_BIN) $(PROGRAMS)
+	+@for step in $(CHECK_STEPS); do \
+		$(MAKE) --no-print-directory $$step || exit 1; \
+	done
+
+check-deps:
+	@$(ensure-deps-sh)
+
+# The engine knows nothing of the terminal UI or of Lua.
+check-layering:
+	@sh tests/check-layering.sh
+
+check-unit: $(UNIT_BIN)
+	@echo "unit tests: $(UNIT_BIN)$(if $(SUITE), $(SUITE))$(if $(TEST_WRAPPER), under valgrind)"
+	env $(TEST_ENV) $(TEST_WRAPPER) ./$(UNIT_BIN) $(SUITE)
+
+# ---------------------------------------------------------------------------
+# Installing the Debian packages.
+SUDO := $(shell [ "$$(id -u)" -eq 0 ] 2>/dev/null || echo sudo)
+APT_GET := env DEBIAN_FRONTEND=noninteractive apt-get
+
+deps:
+	@echo "dpctutor: installing Debian packages: $(DEB_PACKAGES)"
+	@echo "  pkg-config finds the libraries; check (+ libsubunit-dev, which check.pc requires) runs"
+	@echo "  the unit tests; liblua5.4-dev and libncurses-dev build the tutor; tmux drives the UI tests$(if $(filter valgrind,$(DEB_PACKAGES)),; valgrind runs VALGRIND=1)$(if $(filter clang,$(DEB_PACKAGES)),; clang builds FUZZ=1)."
+	@if ! command -v apt-get >/dev/null 2>&1; then \
+		echo "dpctutor: no apt-get here; install these yourself:" >&2; \
+		echo "  Debian packages: $(DEB_PACKAGES)" >&2; \
+		echo "  pkg-config modules: $(DEPS_MODULES) libsubunit$(if $(DEPS_COMMANDS),; commands: $(DEPS_COMMANDS))" >&2; \
+		exit 1; \
+	fi
+	@if [ -n "$(SUDO)" ] && ! command -v sudo >/dev/null 2>&1; then \
+		echo "dpctutor: not root and no sudo: as root run: apt-get update && apt-get install $(DEB_PACKAGES)" >&2; \
+		exit 1; \
+	fi
+	@# A fresh image has empty package lists: always update first.  A failed
+	@# update (offline) still lets the install try the lists already there.
+	$(SUDO) $(APT_GET) update -q || echo "dpctutor: apt-get update failed; trying the install anyway" >&2
+	$(SUDO) $(APT_GET) install -y -q --no-install-recommends $(DEB_PACKAGES)
+
+# ---------------------------------------------------------------------------
+# Installing dpctutor.
+bindir := $(PREFIX)/bin
+libdir := $(PREFIX)/lib
+includedir := $(PREFIX)/include
+# Later: mandir := $(PREFIX)/share/man, lessondir := $(PREFIX)/share/dpctutor/lessons
+
+install: all
+	$(INSTALL) -d $(DESTDIR)$(libdir) $(DESTDIR)$(includedir)/dpctutor
+	$(INSTALL) -m 644 $(LIB) $(DESTDIR)$(libdir)/libdtengine.a
+	$(INSTALL) -m 644 $(HEADERS) $(DESTDIR)$(includedir)/dpctutor/
+ifeq ($(HAVE_TUTOR),1)
+	$(INSTALL) -d $(DESTDIR)$(bindir)
+	$(INSTALL) -m 755 $(TUTOR_BIN) $(DESTDIR)$(bindir)/dpctutor
+endif
+	@# Later: the man page to $(DESTDIR)$(mandir)/man1 and lessons/ to
+	@# $(DESTDIR)$(lessondir).
+
+uninstall:
+	rm -f $(DESTDIR)$(libdir)/libdtengine.a
+	rm -f $(addprefix $(DESTDIR)$(includedir)/dpctutor/,$(notdir $(HEADERS)))
+	rmdir $(DESTDIR)$(includedir)/dpctutor 2>/dev/null || true
+	rm -f $(DESTDIR)$(bindir)/dpctutor
+	@# Later: the man page and the lessons.
+
+# ---------------------------------------------------------------------------
+clean:
+	rm -rf build
+
+help:
+	@echo "dpctutor make targets:"
+	@echo "  all (default)   build $(BUILD)/libdtengine.a$(if $(HAVE_TUTOR), and $(TUTOR_BIN))"
+	@echo "  run             build and start the tutor (ARGS=... passes arguments)"
+	@echo "  check           check dependencies, build and run every test"
+	@echo "  check-unit      run the unit tests only (SUITE=name runs one suite)"
+	@echo "  check-layering  check that engine/ and include/ use no curses or Lua"
+	@echo "  check-deps      check dependencies only (installs them unless DEPS=no)"
+	@echo "  deps            install the Debian packages (via sudo when not root)"
+	@echo "  install         install into \$$(DESTDIR)\$$(PREFIX) (PREFIX=$(PREFIX))"
+	@echo "  uninstall       remove what install put there"
+	@echo "  clean           remove build/"
+	@echo "variables:"
+	@echo "  SANITIZE=1      ASan+UBSan build in build/sanitize, smaller tests"
+	@echo "  VALGRIND=1      tests under valgrind, build in build/valgrind"
+	@echo "  FUZZ=1          reserved: clang build in build/fuzz"
+	@echo "  CC=clang        another compiler; CFLAGS (default -O2 -g), CPPFLAGS,"
+	@echo "                  LDFLAGS, LDLIBS are honoured"
+	@echo "  PREFIX, DESTDIR install locations (PREFIX defaults to /usr/local)"
+	@echo "  DEPS=no         never install packages; stop and say what to run"

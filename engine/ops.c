@@ -1,0 +1,220 @@
+/*
+ * ops.c - performing the operation a body is stopped at, and declaring
+ * its footprint beforehand (engine-contract 1).
+ *
+ * Each operation is atomic: it happens in one step, then the body is
+ * resumed with the result until it stops before its next operation.
+ * Driver mistakes found here (a NULL or wrong-type handle, R30) become
+ * simulated bug checks, never host crashes.
+ */
+#include <string.h>
+
+#include "machine_int.h"
+
+/* R30: WDF_VIOLATION 0x10D, P1 = WDF_INVALID_HANDLE, P2 = the handle,
+ * P3 = the type the call required, P4 = the driver globals. */
+static void invalid_handle(struct dt_machine *m, unsigned cpu, uint64_t handle, uint32_t type)
+{
+	dt_bugcheck(m, (int)cpu, DT_BUGCODE_WDF_VIOLATION, DT_WDF_INVALID_HANDLE, handle, type,
+		    DT_FAKE_DRIVER_GLOBALS, DT_BCR_INVALID_HANDLE, 30);
+}
+
+static struct dt_value op_queue_dpc_for_isr(struct dt_machine *m, unsigned cpu,
+					    const struct dt_op *op)
+{
+	unsigned in;
+	if (!dt_handle_decode(m, op->handle, DT_HANDLE_INTERRUPT, &in)) {
+		invalid_handle(m, cpu, op->handle, DT_FX_TYPE_INTERRUPT);
+		return dt_nil();
+	}
+	struct dt_interrupt *intr = &m->st.interrupts[in];
+	struct dt_dpc *d = &m->st.dpcs[intr->dpc];
+	uint32_t earlier_step = d->queued_step;
+	int16_t earlier_cpu = d->queued_by_cpu;
+	int16_t earlier_queue = d->queue_cpu;
+	int inserted = dt_dpc_insert(m, intr->dpc, cpu); /* R10: KeInsertQueueDpc, unchanged */
+	if (inserted)
+		intr->queue_true++;
+	else
+		intr->queue_false++;
+	struct dt_trace_event *e = dt_trace_emit(m, DT_EV_QUEUE_DPC, (int)cpu);
+	dt_trace_obj(e, DT_OBJ_DPC, intr->dpc);
+	e->arg[0] = in;
+	e->arg[1] = inserted ? d->queue_cpu : earlier_queue;
+	e->result = inserted;
+	e->rule = inserted ? 12 : 11;
+	if (!inserted) {
+		e->cause_step = earlier_step;
+		e->cause_cpu = earlier_cpu;
+	}
+	return dt_bool(inserted);
+}
+
+static struct dt_value op_write_register(struct dt_machine *m, unsigned cpu,
+					 const struct dt_op *op, struct dt_trace_event *e)
+{
+	struct dt_device *dev = &m->st.devices[op->index];
+	uint32_t v = (uint32_t)op->value.u.i;
+	if (op->reg == DT_REG_INTSTATUS)
+		dev->regs[op->reg] &= ~v; /* acknowledge: write 1s to clear */
+	else
+		dev->regs[op->reg] = v;
+	e->arg[1] = v;
+	e->result = dev->regs[op->reg];
+	dt_line_update(m, op->index, (int)cpu);
+	return dt_nil();
+}
+
+static int op_valid(const struct dt_machine *m, const struct dt_op *op)
+{
+	switch (op->kind) {
+	case DT_OP_READ_SHARED:
+	case DT_OP_WRITE_SHARED:
+		return op->index < m->st.nvars;
+	case DT_OP_READ_REGISTER:
+	case DT_OP_WRITE_REGISTER:
+		return op->index < m->st.ndevices && op->reg < DT_MAX_REGS;
+	default:
+		return op->kind > DT_OP_NONE && op->kind < DT_OP_KIND_COUNT;
+	}
+}
+
+/* Perform the top frame's pending operation; then resume its body. */
+void dt_perform_op(struct dt_machine *m, unsigned cpu)
+{
+	struct dt_cpu *c = &m->st.cpus[cpu];
+	struct dt_frame *f = dt_top(c);
+	struct dt_op op = f->op;
+	struct dt_value result = dt_nil();
+	struct dt_trace_event *e;
+	if (!op_valid(m, &op)) {
+		dt_machine_fail_lesson(m, "an operation names an object that does not exist", op.pos);
+		return;
+	}
+	switch (op.kind) {
+	case DT_OP_STEP:
+		e = dt_trace_emit(m, DT_EV_STEP_OP, (int)cpu);
+		e->arg[0] = op.label;
+		e->arg[1] = op.cost_us ? op.cost_us : 1;
+		break;
+	case DT_OP_READ_SHARED:
+		result = m->st.vars[op.index].value;
+		e = dt_trace_emit(m, DT_EV_SHARED_READ, (int)cpu);
+		dt_trace_obj(e, DT_OBJ_VAR, op.index);
+		e->value = result;
+		e->cause_step = m->st.vars[op.index].last_write_step;
+		e->cause_cpu = m->st.vars[op.index].last_writer_cpu;
+		break;
+	case DT_OP_WRITE_SHARED: {
+		struct dt_var *v = &m->st.vars[op.index];
+		e = dt_trace_emit(m, DT_EV_SHARED_WRITE, (int)cpu);
+		dt_trace_obj(e, DT_OBJ_VAR, op.index);
+		e->value = op.value;
+		e->cause_step = v->last_write_step;
+		e->cause_cpu = v->last_writer_cpu;
+		v->value = op.value;
+		v->last_write_step = m->st.step + 1;
+		v->last_writer_cpu = (int16_t)cpu;
+		break;
+	}
+	case DT_OP_READ_REGISTER:
+		result = dt_int(m->st.devices[op.index].regs[op.reg]);
+		e = dt_trace_emit(m, DT_EV_REG_READ, (int)cpu);
+		dt_trace_obj(e, DT_OBJ_DEVICE, op.index);
+		e->arg[0] = op.reg;
+		e->result = result.u.i;
+		break;
+	case DT_OP_WRITE_REGISTER:
+		e = dt_trace_emit(m, DT_EV_REG_WRITE, (int)cpu);
+		dt_trace_obj(e, DT_OBJ_DEVICE, op.index);
+		e->arg[0] = op.reg;
+		result = op_write_register(m, cpu, &op, e);
+		break;
+	case DT_OP_QUEUE_DPC_FOR_ISR:
+		result = op_queue_dpc_for_isr(m, cpu, &op);
+		break;
+	case DT_OP_GET_IRQL:
+		result = dt_int(c->irql);
+		dt_trace_emit(m, DT_EV_GET_IRQL, (int)cpu)->result = c->irql;
+		break;
+	case DT_OP_GET_PROCESSOR:
+		result = dt_int(cpu);
+		dt_trace_emit(m, DT_EV_GET_PROCESSOR, (int)cpu)->result = cpu;
+		break;
+	default:
+		break;
+	}
+	if (dt_halted(m))
+		return;
+	dt_body_resume(m, cpu, f, &result);
+}
+
+static void fp_add(struct dt_footprint *fp, unsigned kind, unsigned index, int write)
+{
+	if (fp->nres == 4)
+		return;
+	fp->res[fp->nres].kind = (uint8_t)kind;
+	fp->res[fp->nres].write = (uint8_t)write;
+	fp->res[fp->nres].index = (uint16_t)index;
+	fp->nres++;
+}
+
+/*
+ * What the CPU's next step touches.  Kernel transitions (taking an
+ * interrupt, a dequeue, a return) touch the CPU itself, the interrupt's
+ * lock and the DPC; operations touch what they name.
+ */
+int dt_machine_footprint(const struct dt_machine *m, unsigned cpu, struct dt_footprint *fp)
+{
+	if (!m || !fp || cpu >= m->st.ncpus)
+		return DT_EINVAL;
+	memset(fp, 0, sizeof(*fp));
+	const struct dt_cpu *c = &m->st.cpus[cpu];
+	enum dt_cpu_action a = dt_cpu_next_action(m, cpu);
+	const struct dt_frame *f = c->nframes ? &c->frames[c->nframes - 1] : NULL;
+	unsigned in;
+	fp_add(fp, DT_RES_CPU_LOCAL, cpu, 1);
+	switch (a) {
+	case DT_ACT_TAKE_INTERRUPT: {
+		int slot = dt_pending_highest(c);
+		const struct dt_interrupt *intr = &m->st.interrupts[c->pending[slot].interrupt];
+		fp_add(fp, DT_RES_LOCK, intr->lock, 1);
+		break;
+	}
+	case DT_ACT_OBTAIN_LOCK:
+		fp_add(fp, DT_RES_LOCK, f->lock, 1);
+		break;
+	case DT_ACT_DEQUEUE_DPC:
+		fp_add(fp, DT_RES_DPC, c->queue[0], 1);
+		break;
+	case DT_ACT_RETURN:
+		if (f->kind == DT_FRAME_ISR) {
+			fp_add(fp, DT_RES_LOCK, f->lock, 1);
+			fp_add(fp, DT_RES_DEVICE, m->st.interrupts[f->object].device, 0);
+		} else if (f->kind == DT_FRAME_DPC) {
+			fp_add(fp, DT_RES_DPC, f->object, 1);
+		}
+		break;
+	case DT_ACT_PERFORM_OP:
+		switch (f->op.kind) {
+		case DT_OP_READ_SHARED:
+		case DT_OP_WRITE_SHARED:
+			fp_add(fp, DT_RES_VAR, f->op.index, f->op.kind == DT_OP_WRITE_SHARED);
+			break;
+		case DT_OP_READ_REGISTER:
+		case DT_OP_WRITE_REGISTER:
+			fp_add(fp, DT_RES_DEVICE, f->op.index, f->op.kind == DT_OP_WRITE_REGISTER);
+			break;
+		case DT_OP_QUEUE_DPC_FOR_ISR:
+			if (dt_handle_decode(m, f->op.handle, DT_HANDLE_INTERRUPT, &in))
+				fp_add(fp, DT_RES_DPC, m->st.interrupts[in].dpc, 1);
+			break;
+		default:
+			break;
+		}
+		break;
+	default:
+		break;
+	}
+	return DT_OK;
+}

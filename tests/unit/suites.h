@@ -1,0 +1,7 @@
+/*
+ * suites.h - the list of Check suites in the unit-test binary.
+ * Each entry names a function `Suite *NAME_suite(void)` defined in
+ * tests/unit/test_NAME.c.  Add one line per new test file.
+ */
+DT_SUITE(rng)
+DT_SUITE(schedule)

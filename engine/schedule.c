@@ -18,14 +18,15 @@
  * "0*3" are the same schedule.  A run holds at most 1000000000 steps (the
  * largest count the text accepts); longer runs continue in a new item, so
  * the canonical form depends only on the sequence of single choices.
- * Names stay names here; dt_schedule_resolve() (dt_machine.h) binds them
- * to a machine's events and threads.
+ * Names stay names here; dt_schedule_item_choice() and dt_machine_replay()
+ * (dt_machine.h, engine/choice.c) bind them to a machine's events and
+ * threads.
  *
  * Grammar of version 1.  The input is bytes (no locale, no <ctype.h>);
  * "blank" is a space or a tab.
  *
  *   schedule = [blanks] version { blanks field } [blanks] ":"
- *              { [blanks] item } [blanks] [line-end]
+ *              [ [blanks] item { blanks item } ] [blanks] [line-end]
  *   version  = "v" number                 the number must be 1
  *   field    = "lesson=" id [ "@" hash ]  at most once each, any order
  *            | "cpus=" number             required, 1..DT_MAX_CPUS
@@ -47,7 +48,9 @@
  * one.  Every CPU number (N and K) must be below cpus.  A refusal names the
  * 1-based byte column where the offending text starts (one past the end
  * when something is missing there); the column is always between 1 and
- * strlen(text) + 1.
+ * strlen(text) + 1 (0 only when text or out is NULL).  *out is treated as
+ * output only: parse does not free what it held, and leaves it empty on
+ * refusal.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -830,13 +833,12 @@ int dt_schedule_parse(const char *text, struct dt_schedule *out,
 		err = &spare;
 	err->column = 0;
 	err->reason[0] = '\0';
+	dt_schedule_init(out); /* out is output only: what it held is not freed */
 	if (!text || !out) {
 		snprintf(err->reason, sizeof(err->reason),
 			 "no %s was given to dt_schedule_parse", text ? "schedule to fill" : "text");
-		dt_schedule_init(out);
 		return -1;
 	}
-	dt_schedule_init(out);
 	p.text = text;
 	p.len = 0;
 	p.out = out;

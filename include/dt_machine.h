@@ -196,4 +196,17 @@ int dt_schedule_item_choice(const struct dt_machine *m, const struct dt_schedule
 void dt_choice_item(const struct dt_machine *m, const struct dt_choice *c,
 		    struct dt_schedule_item *out);
 
+/* Apply every choice of a parsed schedule, refusing (with the item's
+ * column and the reason) one that does not fit: wrong CPU count, another
+ * lesson version, an unknown name, a choice not enabled at that point. */
+int dt_machine_replay(struct dt_machine *m, const struct dt_schedule *s,
+		      struct dt_schedule_error *err);
+
+/* Why CPU `cpu` cannot step now ("it is spinning for lock 2, held by CPU 0"). */
+const char *dt_cpu_blocked_reason(const struct dt_machine *m, unsigned cpu, char *buf,
+				  size_t size);
+
+/* Record the lesson's content hash (checked by replay, printed in schedules). */
+void dt_machine_set_lesson_hash(struct dt_machine *m, uint32_t hash);
+
 #endif /* DT_MACHINE_H */

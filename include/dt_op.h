@@ -46,6 +46,7 @@ struct dt_op {
 	uint32_t reg;           /* register number */
 	struct dt_value value;  /* value to write */
 	uint32_t label;         /* DT_OP_STEP: interned text */
+	uint32_t pad2;
 	struct dt_srcpos pos;   /* the body's source position at this operation */
 };
 

@@ -236,6 +236,7 @@ struct dt_outcome {
 	uint64_t p[4];          /* bug-check parameters */
 	uint16_t cycle[8];      /* deadlock: the CPUs, each waiting for the next's lock */
 	uint32_t message;       /* lesson error: interned message */
+	uint32_t pad2;
 	struct dt_srcpos pos;   /* lesson error: where */
 };
 

@@ -93,6 +93,21 @@ static inline struct dt_value dt_nil(void)
 	return v;
 }
 
+static inline struct dt_value dt_string(uint32_t id)
+{
+	struct dt_value v = { .kind = DT_VAL_STRING };
+	v.u.i = 0; /* the whole union, so equal values are equal bytes */
+	v.u.str = id;
+	return v;
+}
+
+static inline struct dt_value dt_number(double n)
+{
+	struct dt_value v = { .kind = DT_VAL_NUMBER };
+	v.u.n = n;
+	return v;
+}
+
 /* Where a body stands in its source: an interned file name and a line. */
 struct dt_srcpos {
 	uint32_t file; /* interned string id, 0 = unknown */

@@ -5,3 +5,4 @@
  */
 DT_SUITE(rng)
 DT_SUITE(schedule)
+DT_SUITE(smoke)

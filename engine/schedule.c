@@ -59,7 +59,7 @@
 
 #include "dt_choice.h"
 
-#define REPEAT_MAX 1000000000u /* the largest N*R count, and a run's size */
+#define REPEAT_MAX DT_SCHEDULE_REPEAT_MAX /* the largest N*R count, and a run's size */
 #define SNIP_MAX 24            /* bytes of the input quoted in a reason */
 
 /* Byte classes: plain range checks, the same in every locale. */

@@ -16,8 +16,15 @@
  *   t(NAME)@K  the ready thread NAME is dispatched onto CPU K
  *
  * The parser knows nothing about a machine: event and thread names stay
- * names here.  dt_schedule_resolve() (in dt_machine.h) binds them to a
- * machine's objects, and replay refuses a choice that is not enabled.
+ * names here.  dt_schedule_item_choice() and dt_machine_replay() (in
+ * dt_machine.h) bind them to a machine's objects; replay refuses a choice
+ * that is not enabled at its point, with the item's column and the reason.
+ *
+ * Contracts: dt_schedule_parse treats `out` as output only (free an older
+ * schedule first); dt_schedule_append returns DT_EINVAL for a bad kind, a
+ * CPU out of range, a zero repeat, or a repeated/unnamed event or thread
+ * item, DT_ENOMEM when memory runs out, and never half-applies; a run
+ * longer than DT_SCHEDULE_REPEAT_MAX is split so every printed text parses.
  */
 #ifndef DT_CHOICE_H
 #define DT_CHOICE_H
@@ -28,6 +35,7 @@
 #include "dt_types.h"
 
 #define DT_SCHEDULE_VERSION 1
+#define DT_SCHEDULE_REPEAT_MAX 1000000000u
 
 enum dt_choice_kind {
 	DT_CHOICE_CPU = 0,    /* CPU `cpu` takes one step */

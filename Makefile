@@ -187,7 +187,7 @@ endef
 CHECK_EXTRA ?=
 CHECK_STEPS = check-layering check-unit $(CHECK_EXTRA)
 
-.PHONY: all lib run check check-deps check-layering check-unit unit-tests deps \
+.PHONY: all lib run bench check check-deps check-layering check-unit unit-tests deps \
 	clean install uninstall help FORCE
 
 all: $(LIB) $(PROGRAMS)
@@ -233,6 +233,18 @@ $(LIB): $(ENGINE_OBJS) $(FLAGS_STAMP)
 
 $(UNIT_BIN): $(UNIT_OBJS) $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(UNIT_OBJS) $(LIB) $(CHECK_LIBS) $(LDLIBS)
+
+$(BUILD)/bench/%.o: bench/%.c $(FLAGS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+BENCH_BIN := $(BUILD)/bench_engine
+$(BENCH_BIN): $(BUILD)/bench/bench_engine.o $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# Benchmarks print figures and targets; they never pass or fail on time.
+bench: $(BENCH_BIN)
+	./$(BENCH_BIN)
 
 $(TUTOR_BIN): $(TUTOR_OBJS) $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(TUTOR_OBJS) $(LIB) $(TUTOR_LIBS) $(LDLIBS)

@@ -18,12 +18,13 @@ void dt_set_irql(struct dt_machine *m, unsigned cpu, unsigned irql)
 	m->st.cpus[cpu].irql = (uint8_t)irql;
 }
 
-int dt_lock_try(struct dt_machine *m, unsigned lock, unsigned cpu)
+int dt_lock_try(struct dt_machine *m, unsigned lock, unsigned cpu, unsigned frame)
 {
 	struct dt_lock *l = &m->st.locks[lock];
 	if (l->owner_cpu >= 0)
 		return 0;
 	l->owner_cpu = (int16_t)cpu;
+	l->owner_frame = (uint8_t)frame;
 	l->acquired_step = m->st.step + 1;
 	l->acquisitions++;
 	return 1;
@@ -121,7 +122,7 @@ static void take_interrupt(struct dt_machine *m, unsigned cpu)
 	f->lock = in->lock;
 	dt_set_irql(m, cpu, in->sync_irql);
 	struct dt_trace_event *e;
-	if (dt_lock_try(m, in->lock, cpu)) {
+	if (dt_lock_try(m, in->lock, cpu, m->st.cpus[cpu].nframes - 1u)) {
 		e = dt_trace_emit(m, DT_EV_ISR_ENTER, (int)cpu);
 		dt_trace_obj(e, DT_OBJ_INTERRUPT, p.interrupt);
 		e->arg[0] = in->message_id;
@@ -143,7 +144,7 @@ static void take_interrupt(struct dt_machine *m, unsigned cpu)
 static void obtain_lock(struct dt_machine *m, unsigned cpu)
 {
 	struct dt_frame *f = dt_top(&m->st.cpus[cpu]);
-	dt_lock_try(m, f->lock, cpu);
+	dt_lock_try(m, f->lock, cpu, m->st.cpus[cpu].nframes - 1u);
 	struct dt_trace_event *e = dt_trace_emit(m, DT_EV_LOCK_OBTAINED, (int)cpu);
 	dt_trace_obj(e, DT_OBJ_LOCK, f->lock);
 	e->rule = 3;

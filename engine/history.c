@@ -81,15 +81,20 @@ static int delta_add(struct dt_session *s, struct delta *d, const unsigned char 
 				break;
 			end += l2;
 		}
-		uint32_t hdr[2] = { (uint32_t)off, (uint32_t)(end - off) };
-		unsigned char *b = realloc(d->bytes, d->len + sizeof(hdr) + (end - off));
+		size_t lo = off, hi = end; /* trim to the bytes that really changed */
+		while (before[lo] == now[lo])
+			lo++;
+		while (before[hi - 1] == now[hi - 1])
+			hi--;
+		uint32_t hdr[2] = { (uint32_t)lo, (uint32_t)(hi - lo) };
+		unsigned char *b = realloc(d->bytes, d->len + sizeof(hdr) + (hi - lo));
 		if (!b)
 			return -1;
 		d->bytes = b;
 		memcpy(b + d->len, hdr, sizeof(hdr));
-		memcpy(b + d->len + sizeof(hdr), now + off, end - off);
-		d->len += sizeof(hdr) + (end - off);
-		s->mem += sizeof(hdr) + (end - off);
+		memcpy(b + d->len + sizeof(hdr), now + lo, hi - lo);
+		d->len += sizeof(hdr) + (hi - lo);
+		s->mem += sizeof(hdr) + (hi - lo);
 		off = end - BLOCK; /* the loop adds BLOCK back */
 	}
 	return 0;

@@ -20,6 +20,13 @@ struct dt_strings {
 	uint32_t nslots;
 };
 
+/* Scratch for the deadlock search (outcome.c): a path of spinning frames. */
+struct wait_path {
+	uint16_t cpu[DT_MAX_BODIES];
+	uint8_t frame[DT_MAX_BODIES];
+	unsigned n;
+};
+
 struct dt_machine {
 	struct dt_state st;
 	struct dt_config cfg;
@@ -31,6 +38,7 @@ struct dt_machine {
 	int trace_on;
 	int trace_oom;                 /* a trace append failed: recording stopped */
 	struct dt_trace_event scratch; /* target of emits while recording is off */
+	struct wait_path wait_scratch;
 	struct dt_strings strings;
 	uint8_t step_irql_before;      /* IRQL of the stepping CPU at step start */
 	int step_cpu;                  /* the CPU taking the current step, -1 */
@@ -81,7 +89,7 @@ static inline struct dt_frame *dt_top(struct dt_cpu *c)
 	return c->nframes ? &c->frames[c->nframes - 1] : NULL;
 }
 void dt_set_irql(struct dt_machine *m, unsigned cpu, unsigned irql);
-int dt_lock_try(struct dt_machine *m, unsigned lock, unsigned cpu);
+int dt_lock_try(struct dt_machine *m, unsigned lock, unsigned cpu, unsigned frame);
 void dt_lock_release(struct dt_machine *m, unsigned lock);
 
 #endif /* DT_MACHINE_INT_H */

@@ -50,52 +50,68 @@ void dt_machine_fail_lesson(struct dt_machine *m, const char *message, struct dt
 	e->pos = pos;
 }
 
-/* The lock the CPU's top-most spinning frame waits for, or DT_NONE. */
-static unsigned waits_for(const struct dt_cpu *c)
+/*
+ * Wait-for search.  A spinning frame waits for its lock; the lock's
+ * holder is a frame on some CPU, and that holder can only get on (and
+ * release the lock) once every frame above it on its CPU has finished.
+ * So a spinning frame depends on every spinning frame at or above the
+ * holder.  Reaching a frame already on the path closes a cycle that can
+ * never open again (R36).
+ */
+static int on_path(const struct wait_path *p, unsigned cpu, unsigned frame)
 {
-	for (int i = c->nframes - 1; i >= 0; i--)
-		if (c->frames[i].state == DT_FS_SPINNING)
-			return c->frames[i].lock;
-	return DT_NONE;
+	for (unsigned i = 0; i < p->n; i++)
+		if (p->cpu[i] == cpu && p->frame[i] == frame)
+			return (int)i;
+	return -1;
 }
 
-/*
- * CPU `cpu` just started spinning.  Follow "spins for a lock owned by"
- * from it; coming back to a CPU already on the path closes a cycle that
- * can never open again (R36).
- */
+/* Returns the path index where a cycle closes, or -1. */
+static int wait_search(const struct dt_machine *m, struct wait_path *p, unsigned cpu,
+		       unsigned frame)
+{
+	int at = on_path(p, cpu, frame);
+	if (at >= 0)
+		return at;
+	if (p->n == DT_MAX_CPUS * DT_MAX_FRAMES)
+		return -1;
+	p->cpu[p->n] = (uint16_t)cpu;
+	p->frame[p->n] = (uint8_t)frame;
+	p->n++;
+	const struct dt_lock *l = &m->st.locks[m->st.cpus[cpu].frames[frame].lock];
+	if (l->owner_cpu >= 0) {
+		const struct dt_cpu *o = &m->st.cpus[l->owner_cpu];
+		for (unsigned k = l->owner_frame; k < o->nframes; k++) {
+			if (o->frames[k].state != DT_FS_SPINNING)
+				continue;
+			int c = wait_search(m, p, (unsigned)l->owner_cpu, k);
+			if (c >= 0)
+				return c;
+		}
+	}
+	p->n--;
+	return -1;
+}
+
+/* CPU `cpu`'s top frame just started spinning: is it a deadlock now? */
 void dt_check_deadlock(struct dt_machine *m, unsigned cpu)
 {
-	uint16_t path[DT_MAX_CPUS];
-	unsigned n = 0, c = cpu;
-	for (;;) {
-		for (unsigned i = 0; i < n; i++) {
-			if (path[i] != c)
-				continue;
-			struct dt_outcome *o = &m->st.outcome;
-			o->kind = DT_DEADLOCK;
-			o->cpu = (int16_t)cpu;
-			o->step = m->st.step + 1;
-			o->rule = 36;
-			o->ncycle = 0;
-			for (unsigned j = i; j < n && o->ncycle < 8; j++)
-				o->cycle[o->ncycle++] = path[j];
-			struct dt_trace_event *e = dt_trace_emit(m, DT_EV_DEADLOCK, (int)cpu);
-			e->arg[0] = n - i;
-			e->rule = 36;
-			return;
-		}
-		if (n == DT_MAX_CPUS)
-			return;
-		path[n++] = (uint16_t)c;
-		unsigned lock = waits_for(&m->st.cpus[c]);
-		if (lock == DT_NONE)
-			return;
-		int owner = m->st.locks[lock].owner_cpu;
-		if (owner < 0)
-			return;
-		c = (unsigned)owner;
-	}
+	struct wait_path *p = &m->wait_scratch;
+	p->n = 0;
+	int at = wait_search(m, p, cpu, m->st.cpus[cpu].nframes - 1u);
+	if (at < 0)
+		return;
+	struct dt_outcome *o = &m->st.outcome;
+	o->kind = DT_DEADLOCK;
+	o->cpu = (int16_t)cpu;
+	o->step = m->st.step + 1;
+	o->rule = 36;
+	o->ncycle = 0;
+	for (unsigned j = (unsigned)at; j < p->n && o->ncycle < 8; j++)
+		o->cycle[o->ncycle++] = p->cpu[j];
+	struct dt_trace_event *e = dt_trace_emit(m, DT_EV_DEADLOCK, (int)cpu);
+	e->arg[0] = (int64_t)(p->n - (unsigned)at);
+	e->rule = 36;
 }
 
 int dt_machine_settle(struct dt_machine *m, int events_left)

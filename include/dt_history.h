@@ -20,7 +20,7 @@
 
 #include "dt_machine.h"
 
-#define DT_KEYFRAME_EVERY 32
+#define DT_KEYFRAME_EVERY 256
 
 struct dt_session;
 

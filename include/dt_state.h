@@ -115,7 +115,7 @@ enum dt_lock_kind {
 struct dt_lock {
 	int16_t owner_cpu;       /* -1 when free */
 	uint8_t kind;            /* enum dt_lock_kind */
-	uint8_t pad;
+	uint8_t owner_frame;     /* index of the holding frame on owner_cpu's stack */
 	uint32_t acquired_step;  /* step it was last taken */
 	uint32_t acquisitions;
 };

@@ -13,6 +13,8 @@
 
 #include "machine_int.h"
 
+static void dpc_start(struct dt_machine *m, unsigned cpu, struct dt_frame *f);
+
 void dt_set_irql(struct dt_machine *m, unsigned cpu, unsigned irql)
 {
 	m->st.cpus[cpu].irql = (uint8_t)irql;
@@ -46,7 +48,7 @@ enum dt_cpu_action dt_cpu_next_action(const struct dt_machine *m, unsigned cpu)
 	if (dt_pending_highest(c) >= 0)
 		return DT_ACT_TAKE_INTERRUPT;
 	if (f && f->state == DT_FS_SPINNING)
-		return m->st.locks[f->lock].owner_cpu < 0 ? DT_ACT_OBTAIN_LOCK : DT_ACT_SPIN;
+		return m->st.locks[f->spin_lock].owner_cpu < 0 ? DT_ACT_OBTAIN_LOCK : DT_ACT_SPIN;
 	if (dt_dpc_drain_due(c) && (!f || f->kind == DT_FRAME_THREAD))
 		return DT_ACT_DEQUEUE_DPC;
 	if (f && f->state == DT_FS_AT_OP)
@@ -70,8 +72,8 @@ int dt_cpu_can_step(const struct dt_machine *m, unsigned cpu)
 	}
 }
 
-static struct dt_frame *frame_push(struct dt_machine *m, unsigned cpu, unsigned kind,
-				   unsigned object, unsigned irql)
+struct dt_frame *dt_frame_push(struct dt_machine *m, unsigned cpu, unsigned kind,
+			       unsigned object, unsigned irql)
 {
 	struct dt_cpu *c = &m->st.cpus[cpu];
 	if (c->nframes == DT_MAX_FRAMES) {
@@ -87,6 +89,7 @@ static struct dt_frame *frame_push(struct dt_machine *m, unsigned cpu, unsigned 
 	f->saved_irql = c->irql;
 	f->body = DT_NONE;
 	f->lock = DT_NONE;
+	f->spin_lock = DT_NONE;
 	f->entered_step = m->st.step + 1;
 	return f;
 }
@@ -102,9 +105,25 @@ static void isr_start(struct dt_machine *m, unsigned cpu, struct dt_frame *f)
 		.device = dt_handle_of(DT_HANDLE_DEVICE, in->device),
 		.message_id = in->message_id,
 		.interrupt_index = f->object,
+		.thread = DT_NONE,
 	};
 	in->isr_calls++;
 	dt_body_start(m, &call, cpu, f);
+}
+
+/* R51: a passive interrupt's arrival is a brief trap at DIRQL that
+ * silences the line and signals the ISR thread on its return step. */
+static void take_trap(struct dt_machine *m, unsigned cpu, unsigned intr,
+		      const struct dt_interrupt *in)
+{
+	struct dt_frame *f = dt_frame_push(m, cpu, DT_FRAME_TRAP, intr, in->dirql);
+	if (!f)
+		return;
+	dt_set_irql(m, cpu, in->dirql);
+	f->state = DT_FS_RETURNED;
+	struct dt_trace_event *e = dt_trace_emit(m, DT_EV_TRAP, (int)cpu);
+	dt_trace_obj(e, DT_OBJ_INTERRUPT, intr);
+	e->rule = 51;
 }
 
 /* Take the highest pending interrupt: raise IRQL, push the ISR frame,
@@ -116,12 +135,23 @@ static void take_interrupt(struct dt_machine *m, unsigned cpu)
 	struct dt_pending p = c->pending[slot];
 	dt_pending_remove(c, slot);
 	struct dt_interrupt *in = &m->st.interrupts[p.interrupt];
-	struct dt_frame *f = frame_push(m, cpu, DT_FRAME_ISR, p.interrupt, in->sync_irql);
+	struct dt_trace_event *e;
+	if (!in->enabled) {
+		/* R70: a disabled interrupt's ISR is not called. */
+		e = dt_trace_emit(m, DT_EV_IRQ_DISCARDED, (int)cpu);
+		dt_trace_obj(e, DT_OBJ_INTERRUPT, p.interrupt);
+		e->rule = 70;
+		return;
+	}
+	if (in->passive) {
+		take_trap(m, cpu, p.interrupt, in);
+		return;
+	}
+	struct dt_frame *f = dt_frame_push(m, cpu, DT_FRAME_ISR, p.interrupt, in->sync_irql);
 	if (!f)
 		return;
 	f->lock = in->lock;
 	dt_set_irql(m, cpu, in->sync_irql);
-	struct dt_trace_event *e;
 	if (dt_lock_try(m, in->lock, cpu, m->st.cpus[cpu].nframes - 1u)) {
 		e = dt_trace_emit(m, DT_EV_ISR_ENTER, (int)cpu);
 		dt_trace_obj(e, DT_OBJ_INTERRUPT, p.interrupt);
@@ -132,6 +162,7 @@ static void take_interrupt(struct dt_machine *m, unsigned cpu)
 		return;
 	}
 	f->state = DT_FS_SPINNING;
+	f->spin_lock = in->lock;
 	e = dt_trace_emit(m, DT_EV_ISR_SPIN, (int)cpu);
 	dt_trace_obj(e, DT_OBJ_INTERRUPT, p.interrupt);
 	e->arg[0] = in->lock;
@@ -141,15 +172,30 @@ static void take_interrupt(struct dt_machine *m, unsigned cpu)
 	dt_check_deadlock(m, cpu);
 }
 
+/* The lock a spinner waited for is free: take it and go on (R03, R60). */
 static void obtain_lock(struct dt_machine *m, unsigned cpu)
 {
 	struct dt_frame *f = dt_top(&m->st.cpus[cpu]);
-	dt_lock_try(m, f->lock, cpu, m->st.cpus[cpu].nframes - 1u);
+	unsigned lock = f->spin_lock;
+	dt_lock_try(m, lock, cpu, m->st.cpus[cpu].nframes - 1u);
+	f->spin_lock = DT_NONE;
 	struct dt_trace_event *e = dt_trace_emit(m, DT_EV_LOCK_OBTAINED, (int)cpu);
-	dt_trace_obj(e, DT_OBJ_LOCK, f->lock);
-	e->rule = 3;
-	if (f->kind == DT_FRAME_ISR)
-		isr_start(m, cpu, f);
+	dt_trace_obj(e, DT_OBJ_LOCK, lock);
+	e->rule = f->body == DT_NONE && f->kind == DT_FRAME_ISR ? 3 : 60;
+	if (f->body == DT_NONE) { /* the lock a frame needs before its body */
+		f->state = DT_FS_AT_OP;
+		if (f->kind == DT_FRAME_ISR)
+			isr_start(m, cpu, f);
+		else
+			dpc_start(m, cpu, f);
+		return;
+	}
+	/* Inside an acquire operation: the operation completes now. */
+	f->nheld++;
+	f->state = DT_FS_AT_OP;
+	struct dt_value result;
+	if (dt_op_continue(m, cpu, &result) == DT_OPR_RESUME && !dt_halted(m))
+		dt_body_resume(m, cpu, f, &result);
 }
 
 /* R43: a DPC whose routine is NULL calls address 0 at DISPATCH_LEVEL:
@@ -158,6 +204,35 @@ static void null_routine(struct dt_machine *m, unsigned cpu)
 {
 	dt_bugcheck(m, (int)cpu, DT_BUGCODE_DRIVER_IRQL_NOT_LESS_OR_EQUAL, 0, DT_DISPATCH_LEVEL,
 		    8, 0, DT_BCR_NULL_DPC_ROUTINE, 43);
+}
+
+/* Start the routine of the DPC frame f: a driver's body, or the
+ * framework's own routine that queues the work item (R41). */
+static void dpc_start(struct dt_machine *m, unsigned cpu, struct dt_frame *f)
+{
+	struct dt_dpc *d = &m->st.dpcs[f->object];
+	if (d->routine == DT_ROUTINE_QUEUE_WORKITEM) {
+		dt_workitem_queue(m, d->interrupt, (int)cpu); /* its result is discarded */
+		f->state = DT_FS_RETURNED;
+		f->retval = dt_nil();
+		return;
+	}
+	if (d->routine == DT_NO_CALLBACK) {
+		null_routine(m, cpu);
+		return;
+	}
+	struct dt_call call = {
+		.callback = d->routine,
+		.kind = d->interrupt != DT_NONE ? DT_CALL_DPC : DT_CALL_KDPC,
+		.cpu = (uint16_t)cpu,
+		.interrupt_index = d->interrupt,
+		.thread = DT_NONE,
+	};
+	if (d->interrupt != DT_NONE) { /* R18: (Interrupt, AssociatedObject = the device) */
+		call.interrupt = dt_handle_of(DT_HANDLE_INTERRUPT, d->interrupt);
+		call.device = dt_handle_of(DT_HANDLE_DEVICE, m->st.interrupts[d->interrupt].device);
+	}
+	dt_body_start(m, &call, cpu, f);
 }
 
 /* Dequeue the head of the queue and enter its routine (R13, R16, R17). */
@@ -186,25 +261,30 @@ static void dequeue_dpc(struct dt_machine *m, unsigned cpu)
 	e->rule = 13;
 	e->cause_step = d->queued_step;
 	e->cause_cpu = d->queued_by_cpu;
-	struct dt_frame *f = frame_push(m, cpu, DT_FRAME_DPC, dpc, DT_DISPATCH_LEVEL);
+	struct dt_frame *f = dt_frame_push(m, cpu, DT_FRAME_DPC, dpc, DT_DISPATCH_LEVEL);
 	if (!f)
 		return;
 	f->saved_irql = DT_DISPATCH_LEVEL; /* the drain holds DISPATCH between routines */
-	if (d->routine == DT_NO_CALLBACK) {
-		null_routine(m, cpu);
-		return;
+	f->instance_step = d->queued_step;
+	/* AutomaticSerialization: the parent's callback lock around the DPC
+	 * (R18, R42); a second instance spins at DISPATCH for it. */
+	if (d->interrupt != DT_NONE && d->routine != DT_ROUTINE_QUEUE_WORKITEM) {
+		unsigned cl = m->st.interrupts[d->interrupt].callback_lock;
+		if (cl != DT_NONE) {
+			f->lock = (uint16_t)cl;
+			if (!dt_lock_try(m, cl, cpu, c->nframes - 1u)) {
+				f->state = DT_FS_SPINNING;
+				f->spin_lock = (uint16_t)cl;
+				e = dt_trace_emit(m, DT_EV_LOCK_SPIN, (int)cpu);
+				dt_trace_obj(e, DT_OBJ_LOCK, cl);
+				e->rule = 42;
+				e->cause_cpu = m->st.locks[cl].owner_cpu;
+				dt_check_deadlock(m, cpu);
+				return;
+			}
+		}
 	}
-	struct dt_call call = {
-		.callback = d->routine,
-		.kind = d->interrupt != DT_NONE ? DT_CALL_DPC : DT_CALL_KDPC,
-		.cpu = (uint16_t)cpu,
-		.interrupt_index = d->interrupt,
-	};
-	if (d->interrupt != DT_NONE) { /* R18: (Interrupt, AssociatedObject = the device) */
-		call.interrupt = dt_handle_of(DT_HANDLE_INTERRUPT, d->interrupt);
-		call.device = dt_handle_of(DT_HANDLE_DEVICE, m->st.interrupts[d->interrupt].device);
-	}
-	dt_body_start(m, &call, cpu, f);
+	dpc_start(m, cpu, f);
 }
 
 static int level_asserted(const struct dt_machine *m, const struct dt_interrupt *in)
@@ -222,6 +302,8 @@ static void isr_return(struct dt_machine *m, unsigned cpu, struct dt_frame *f)
 	unsigned intr = f->object;
 	struct dt_interrupt *in = &m->st.interrupts[intr];
 	int handled = f->retval.kind != DT_VAL_NIL && f->retval.u.i != 0;
+	if (!dt_frame_check_released(m, f))
+		return;
 	if (m->st.locks[f->lock].owner_cpu == (int)cpu)
 		dt_lock_release(m, f->lock);
 	unsigned saved = f->saved_irql;
@@ -250,9 +332,15 @@ static void dpc_return(struct dt_machine *m, unsigned cpu, struct dt_frame *f)
 {
 	struct dt_cpu *c = &m->st.cpus[cpu];
 	unsigned dpc = f->object;
+	if (!dt_frame_check_released(m, f))
+		return;
+	if (f->lock != DT_NONE && m->st.locks[f->lock].owner_cpu == (int)cpu)
+		dt_lock_release(m, f->lock); /* the callback lock (R42) */
 	m->st.dpcs[dpc].running--;
+	m->st.dpcs[dpc].completions++;
 	dt_body_end(m, f);
 	c->nframes--;
+	dt_threads_recheck(m);
 	struct dt_trace_event *e = dt_trace_emit(m, DT_EV_DPC_RETURN, (int)cpu);
 	dt_trace_obj(e, DT_OBJ_DPC, dpc);
 	e->arg[0] = c->qlen > 0;
@@ -268,10 +356,24 @@ static void dpc_return(struct dt_machine *m, unsigned cpu, struct dt_frame *f)
 static void frame_return(struct dt_machine *m, unsigned cpu)
 {
 	struct dt_frame *f = dt_top(&m->st.cpus[cpu]);
-	if (f->kind == DT_FRAME_ISR)
+	switch (f->kind) {
+	case DT_FRAME_ISR:
 		isr_return(m, cpu, f);
-	else if (f->kind == DT_FRAME_DPC)
+		break;
+	case DT_FRAME_DPC:
 		dpc_return(m, cpu, f);
+		break;
+	case DT_FRAME_SYNC:
+		dt_sync_return(m, cpu, f);
+		break;
+	case DT_FRAME_TRAP:
+		dt_trap_return(m, cpu, f);
+		break;
+	default:
+		if (dt_frame_check_released(m, f))
+			dt_thread_return(m, cpu, f);
+		break;
+	}
 }
 
 /* The busy time the CPU's next action costs. */
@@ -297,9 +399,21 @@ static void cpu_step(struct dt_machine *m, unsigned cpu)
 	case DT_ACT_DEQUEUE_DPC:
 		dequeue_dpc(m, cpu);
 		break;
-	case DT_ACT_PERFORM_OP:
-		dt_perform_op(m, cpu);
+	case DT_ACT_PERFORM_OP: {
+		struct dt_frame *f = dt_top(&m->st.cpus[cpu]);
+		if (f->phase == DT_PHASE_RETURNING) {
+			/* R21: the call that let a DPC run inside it returns now. */
+			struct dt_value r = f->retval;
+			f->phase = DT_PHASE_NONE;
+			struct dt_trace_event *e = dt_trace_emit(m, DT_EV_CALL_RETURN, (int)cpu);
+			e->result = r.u.i;
+			e->rule = 21;
+			dt_body_resume(m, cpu, f, &r);
+		} else {
+			dt_perform_op(m, cpu);
+		}
 		break;
+	}
 	case DT_ACT_RETURN:
 		frame_return(m, cpu);
 		break;
@@ -332,6 +446,8 @@ int dt_machine_choice_enabled(const struct dt_machine *m, const struct dt_choice
 		const struct dt_line *l = &m->st.devices[ev->device].lines[ev->line];
 		return (l->affinity >> c->cpu) & 1;
 	}
+	case DT_CHOICE_THREAD:
+		return c->object < m->st.nthreads && dt_thread_can_dispatch(m, c->object, c->cpu);
 	default:
 		return 0;
 	}
@@ -342,12 +458,28 @@ unsigned dt_machine_enabled(const struct dt_machine *m, struct dt_choice *out, u
 	unsigned n = 0;
 	if (!m)
 		return 0;
+	if (dt_halted(m))
+		return 0;
 	for (unsigned i = 0; i < m->st.ncpus; i++) {
 		if (!dt_cpu_can_step(m, i))
 			continue;
 		if (out && n < max)
 			out[n] = (struct dt_choice){ .kind = DT_CHOICE_CPU, .cpu = (uint16_t)i };
 		n++;
+	}
+	/* Ready threads, each on every CPU it may be dispatched onto. */
+	for (unsigned t = 0; t < m->st.nthreads; t++) {
+		if (m->st.threads[t].state != DT_TS_READY)
+			continue;
+		for (unsigned i = 0; i < m->st.ncpus; i++) {
+			if (!dt_thread_can_dispatch(m, t, i))
+				continue;
+			if (out && n < max)
+				out[n] = (struct dt_choice){ .kind = DT_CHOICE_THREAD,
+							     .cpu = (uint16_t)i,
+							     .object = (uint16_t)t };
+			n++;
+		}
 	}
 	return n;
 }
@@ -365,11 +497,16 @@ int dt_machine_step(struct dt_machine *m, const struct dt_choice *c)
 	if (c->kind == DT_CHOICE_CPU) {
 		cpu_step(m, c->cpu);
 		m->st.last_cpu = (int16_t)c->cpu;
+	} else if (c->kind == DT_CHOICE_THREAD) {
+		dt_thread_dispatch(m, c->object, c->cpu);
+		m->st.cpus[c->cpu].steps++;
+		dt_charge_step(m, c->cpu, 1);
+		m->st.last_cpu = (int16_t)c->cpu;
 	} else {
 		m->step_cpu = -1;
 		dt_device_event(m, c->object, c->cpu);
 	}
-	dt_charge_spinners(m, c->kind == DT_CHOICE_CPU ? c->cpu : -1);
+	dt_charge_spinners(m, c->kind == DT_CHOICE_EVENT ? -1 : c->cpu);
 	m->st.step++;
 	m->step_cpu = -1;
 	if (!dt_halted(m) && m->st.step >= m->st.sw.step_limit) {

@@ -13,6 +13,10 @@
 
 #define DT_MAX_BODIES (DT_MAX_CPUS * DT_MAX_FRAMES)
 
+/* The embedded DPC routine of a work-item interrupt: the framework's own,
+ * which queues the work item (R41, R43). */
+#define DT_ROUTINE_QUEUE_WORKITEM 0xFFFFFFFEu
+
 struct dt_strings {
 	char **strs;       /* id -> text; id 0 is "" */
 	uint32_t n, cap;
@@ -83,7 +87,67 @@ void dt_watchdog_check(struct dt_machine *m, unsigned cpu);
 /* ops.c */
 void dt_perform_op(struct dt_machine *m, unsigned cpu);
 
+/* Outcomes of an operation handler: resume the body now with the result,
+ * the operation waits (spinning, blocked, or a SYNC frame runs above),
+ * or the machine halted. */
+enum { DT_OPR_RESUME = 0, DT_OPR_WAIT = 1, DT_OPR_HALT = 2 };
+
+/* ops.c */
+void dt_invalid_handle(struct dt_machine *m, unsigned cpu, uint64_t handle, uint32_t type);
+
+/* interrupt.c */
+int dt_op_interrupt(struct dt_machine *m, unsigned cpu, const struct dt_op *op,
+		    struct dt_value *result);
+int dt_op_continue(struct dt_machine *m, unsigned cpu, struct dt_value *result);
+void dt_sync_return(struct dt_machine *m, unsigned cpu, struct dt_frame *sf);
+int dt_workitem_queue(struct dt_machine *m, unsigned intr, int cpu);
+
+/* kdpc.c */
+int dt_op_kdpc(struct dt_machine *m, unsigned cpu, const struct dt_op *op,
+	       struct dt_value *result);
+int dt_op_lock(struct dt_machine *m, unsigned cpu, const struct dt_op *op,
+	       struct dt_value *result);
+
+/* lock.c */
+int dt_waitlock_take(struct dt_machine *m, unsigned lock, unsigned thread);
+void dt_waitlock_give(struct dt_machine *m, unsigned lock, unsigned thread);
+int dt_current_thread(const struct dt_machine *m, unsigned cpu);
+int dt_wait_acquire(struct dt_machine *m, unsigned cpu, unsigned lock);
+int dt_wait_release(struct dt_machine *m, unsigned cpu, unsigned lock);
+int dt_raise_irql(struct dt_machine *m, unsigned cpu, unsigned irql);
+int dt_may_wait(struct dt_machine *m, unsigned cpu);
+int dt_spin_acquire(struct dt_machine *m, unsigned cpu, unsigned lock, int raise_to);
+int dt_spin_release(struct dt_machine *m, unsigned cpu, unsigned lock);
+int dt_frame_check_released(struct dt_machine *m, struct dt_frame *f);
+
+/* thread.c */
+int dt_thread_new(struct dt_machine *m, unsigned kind, const char *name, uint32_t callback,
+		  uint64_t affinity, unsigned interrupt, unsigned *out);
+int dt_thread_can_dispatch(const struct dt_machine *m, unsigned thread, unsigned cpu);
+void dt_thread_dispatch(struct dt_machine *m, unsigned thread, unsigned cpu);
+void dt_thread_block(struct dt_machine *m, unsigned cpu, unsigned wait_kind, unsigned object);
+void dt_thread_wake(struct dt_machine *m, unsigned thread, struct dt_value result);
+void dt_thread_make_ready(struct dt_machine *m, unsigned thread);
+int dt_dpcs_flushed(const struct dt_machine *m, uint32_t step, unsigned only);
+void dt_threads_recheck(struct dt_machine *m);
+void dt_thread_return(struct dt_machine *m, unsigned cpu, struct dt_frame *f);
+
+/* passive.c */
+void dt_trap_return(struct dt_machine *m, unsigned cpu, struct dt_frame *f);
+void dt_passive_isr_done(struct dt_machine *m, unsigned intr, unsigned cpu);
+void dt_workq_add(struct dt_machine *m, unsigned intr);
+void dt_workq_next(struct dt_machine *m, unsigned worker);
+int dt_workers_ensure(struct dt_machine *m);
+
+/* verifier.c: 1 proceed, 0 return without acting, -1 halted */
+int dt_verifier_finding(struct dt_machine *m, unsigned cpu, unsigned finding, unsigned rule);
+
+/* outcome.c */
+void dt_check_thread_deadlock(struct dt_machine *m, unsigned thread);
+
 /* cpu.c */
+struct dt_frame *dt_frame_push(struct dt_machine *m, unsigned cpu, unsigned kind,
+			       unsigned object, unsigned irql);
 static inline struct dt_frame *dt_top(struct dt_cpu *c)
 {
 	return c->nframes ? &c->frames[c->nframes - 1] : NULL;

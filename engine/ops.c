@@ -13,7 +13,7 @@
 
 /* R30: WDF_VIOLATION 0x10D, P1 = WDF_INVALID_HANDLE, P2 = the handle,
  * P3 = the type the call required, P4 = the driver globals. */
-static void invalid_handle(struct dt_machine *m, unsigned cpu, uint64_t handle, uint32_t type)
+void dt_invalid_handle(struct dt_machine *m, unsigned cpu, uint64_t handle, uint32_t type)
 {
 	dt_bugcheck(m, (int)cpu, DT_BUGCODE_WDF_VIOLATION, DT_WDF_INVALID_HANDLE, handle, type,
 		    DT_FAKE_DRIVER_GLOBALS, DT_BCR_INVALID_HANDLE, 30);
@@ -24,10 +24,18 @@ static struct dt_value op_queue_dpc_for_isr(struct dt_machine *m, unsigned cpu,
 {
 	unsigned in;
 	if (!dt_handle_decode(m, op->handle, DT_HANDLE_INTERRUPT, &in)) {
-		invalid_handle(m, cpu, op->handle, DT_FX_TYPE_INTERRUPT);
+		dt_invalid_handle(m, cpu, op->handle, DT_FX_TYPE_INTERRUPT);
 		return dt_nil();
 	}
 	struct dt_interrupt *intr = &m->st.interrupts[in];
+	if (m->st.sw.umdf) {
+		/* R80: UMDF's "DPC" is the work item (QueueDeferredRoutineForIsr). */
+		struct dt_op wi = *op;
+		struct dt_value r;
+		wi.kind = DT_OP_QUEUE_WORKITEM_FOR_ISR;
+		dt_op_interrupt(m, cpu, &wi, &r);
+		return r;
+	}
 	struct dt_dpc *d = &m->st.dpcs[intr->dpc];
 	uint32_t earlier_step = d->queued_step;
 	int16_t earlier_cpu = d->queued_by_cpu;
@@ -77,6 +85,48 @@ static int op_valid(const struct dt_machine *m, const struct dt_op *op)
 	default:
 		return op->kind > DT_OP_NONE && op->kind < DT_OP_KIND_COUNT;
 	}
+}
+
+static int op_core2(struct dt_machine *m, unsigned cpu, const struct dt_op *op,
+		    struct dt_value *result)
+{
+	switch (op->kind) {
+	case DT_OP_QUEUE_WORKITEM_FOR_ISR:
+	case DT_OP_INTR_ACQUIRE_LOCK:
+	case DT_OP_INTR_RELEASE_LOCK:
+	case DT_OP_INTR_TRY_ACQUIRE_LOCK:
+	case DT_OP_INTR_SYNCHRONIZE:
+	case DT_OP_INTR_ENABLE:
+	case DT_OP_INTR_DISABLE:
+	case DT_OP_INTR_GET_INFO:
+		return dt_op_interrupt(m, cpu, op, result);
+	case DT_OP_SPINLOCK_ACQUIRE:
+	case DT_OP_SPINLOCK_RELEASE:
+	case DT_OP_SPINLOCK_ACQUIRE_AT_DPC:
+	case DT_OP_SPINLOCK_RELEASE_FROM_DPC:
+	case DT_OP_WAITLOCK_ACQUIRE:
+	case DT_OP_WAITLOCK_RELEASE:
+		return dt_op_lock(m, cpu, op, result);
+	default:
+		return dt_op_kdpc(m, cpu, op, result);
+	}
+}
+
+/*
+ * R21: inserting a DPC raises and lowers the IRQL inside the call, so at
+ * PASSIVE a DPC queued on this CPU with a drain request runs before the
+ * call returns: the body stays inside the call until the drain is over.
+ */
+static int defers_to_drain(const struct dt_machine *m, unsigned cpu, const struct dt_op *op,
+			   const struct dt_value *result)
+{
+	const struct dt_cpu *c = &m->st.cpus[cpu];
+	if (op->kind != DT_OP_QUEUE_DPC_FOR_ISR && op->kind != DT_OP_KE_INSERT_QUEUE_DPC &&
+	    op->kind != DT_OP_QUEUE_WORKITEM_FOR_ISR)
+		return 0;
+	if (result->kind != DT_VAL_BOOL || !result->u.i)
+		return 0;
+	return c->irql < DT_DISPATCH_LEVEL && dt_dpc_drain_due(c);
 }
 
 /* Perform the top frame's pending operation; then resume its body. */
@@ -134,6 +184,11 @@ void dt_perform_op(struct dt_machine *m, unsigned cpu)
 		result = op_queue_dpc_for_isr(m, cpu, &op);
 		break;
 	case DT_OP_GET_IRQL:
+		if (m->st.sw.umdf) {
+			dt_machine_fail_lesson(m, "KeGetCurrentIrql is kernel-mode only: not "
+					       "available in UMDF mode (R80)", op.pos);
+			return;
+		}
 		result = dt_int(c->irql);
 		dt_trace_emit(m, DT_EV_GET_IRQL, (int)cpu)->result = c->irql;
 		break;
@@ -142,10 +197,17 @@ void dt_perform_op(struct dt_machine *m, unsigned cpu)
 		dt_trace_emit(m, DT_EV_GET_PROCESSOR, (int)cpu)->result = cpu;
 		break;
 	default:
+		if (op_core2(m, cpu, &op, &result) != DT_OPR_RESUME)
+			return;
 		break;
 	}
 	if (dt_halted(m))
 		return;
+	if (defers_to_drain(m, cpu, &op, &result)) {
+		f->phase = DT_PHASE_RETURNING;
+		f->retval = result;
+		return;
+	}
 	dt_body_resume(m, cpu, f, &result);
 }
 

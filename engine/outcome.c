@@ -114,17 +114,69 @@ void dt_check_deadlock(struct dt_machine *m, unsigned cpu)
 	e->rule = 36;
 }
 
+static void thread_deadlock(struct dt_machine *m, const uint16_t *members, unsigned n,
+			    int cpu)
+{
+	struct dt_outcome *o = &m->st.outcome;
+	o->kind = DT_DEADLOCK;
+	o->cpu = (int16_t)cpu;
+	o->step = m->st.step + 1;
+	o->rule = 36;
+	o->cycle_threads = 1;
+	o->ncycle = 0;
+	for (unsigned j = 0; j < n && o->ncycle < 8; j++)
+		o->cycle[o->ncycle++] = members[j];
+	struct dt_trace_event *e = dt_trace_emit(m, DT_EV_DEADLOCK, cpu);
+	e->arg[0] = n;
+	e->arg[1] = 1;
+	e->rule = 36;
+}
+
+/* A thread just blocked on a wait lock: do the owners wait in a circle? */
+void dt_check_thread_deadlock(struct dt_machine *m, unsigned thread)
+{
+	uint16_t path[DT_MAX_THREADS];
+	unsigned n = 0, t = thread;
+	for (;;) {
+		for (unsigned i = 0; i < n; i++)
+			if (path[i] == t) {
+				thread_deadlock(m, &path[i], n - i, -1);
+				return;
+			}
+		if (n == DT_MAX_THREADS)
+			return;
+		path[n++] = (uint16_t)t;
+		const struct dt_thread *th = &m->st.threads[t];
+		if (th->state != DT_TS_BLOCKED || th->wait_kind != DT_WAIT_LOCK)
+			return;
+		int owner = m->st.locks[th->wait_object].owner_thread;
+		if (owner < 0)
+			return;
+		t = (unsigned)owner;
+	}
+}
+
 int dt_machine_settle(struct dt_machine *m, int events_left)
 {
 	if (!m)
 		return DT_EINVAL;
 	if (dt_halted(m))
 		return DT_EHALTED;
-	for (unsigned i = 0; i < m->st.ncpus; i++)
-		if (dt_cpu_can_step(m, i))
-			return DT_OK;
+	if (dt_machine_enabled(m, NULL, 0))
+		return DT_OK;
 	if (events_left)
 		return DT_OK;
+	/* Threads waiting forever: a silent hang on real Windows (R36). */
+	uint16_t blocked[DT_MAX_THREADS];
+	unsigned nb = 0;
+	for (unsigned i = 0; i < m->st.nthreads; i++)
+		if (m->st.threads[i].state == DT_TS_BLOCKED)
+			blocked[nb++] = (uint16_t)i;
+	if (nb) {
+		thread_deadlock(m, blocked, nb, -1);
+		m->st.outcome.step = m->st.step;
+		return DT_OK;
+	}
 	m->st.outcome.kind = DT_QUIESCENT;
 	m->st.outcome.step = m->st.step;
 	m->st.outcome.cpu = -1;

@@ -8,6 +8,7 @@
  * validates its configuration the way the framework does and answers
  * with an NTSTATUS, never a crash (R40, R50).
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "machine_int.h"
@@ -41,7 +42,10 @@ static unsigned type_count(const struct dt_machine *m, enum dt_handle_type type)
 	case DT_HANDLE_INTERRUPT:
 		return m->st.ninterrupts;
 	case DT_HANDLE_SPINLOCK:
+	case DT_HANDLE_WAITLOCK:
 		return m->st.nlocks;
+	case DT_HANDLE_KDPC:
+		return m->st.ndpcs;
 	}
 	return 0;
 }
@@ -60,6 +64,10 @@ int dt_handle_decode(const struct dt_machine *m, uint64_t handle, enum dt_handle
 		return 0;
 	if (type == DT_HANDLE_SPINLOCK && m->st.locks[i].kind != DT_LOCK_WDFSPINLOCK)
 		return 0;
+	if (type == DT_HANDLE_WAITLOCK && m->st.locks[i].kind != DT_LOCK_WAITLOCK)
+		return 0;
+	if (type == DT_HANDLE_KDPC && m->st.dpcs[i].interrupt != DT_NONE)
+		return 0; /* an interrupt's embedded DPC is not the driver's KDPC */
 	if (index)
 		*index = (unsigned)i;
 	return 1;
@@ -88,6 +96,7 @@ int dt_device_create(struct dt_machine *m, const char *name, unsigned *out_devic
 	memset(dev, 0, sizeof(*dev));
 	dev->name = id;
 	dev->regs[DT_REG_INTENABLE] = 0xFFFFFFFFu;
+	dev->callback_lock = DT_NONE;
 	if (out_device)
 		*out_device = d;
 	return DT_OK;
@@ -177,6 +186,8 @@ static int lock_new(struct dt_machine *m, enum dt_lock_kind kind, unsigned *out)
 	unsigned l = m->st.nlocks++;
 	memset(&m->st.locks[l], 0, sizeof(m->st.locks[l]));
 	m->st.locks[l].owner_cpu = -1;
+	m->st.locks[l].owner_thread = -1;
+	m->st.locks[l].interrupt = DT_NONE;
 	m->st.locks[l].kind = (uint8_t)kind;
 	*out = l;
 	return DT_OK;
@@ -194,12 +205,52 @@ int dt_spinlock_create(struct dt_machine *m, uint64_t *handle)
 	return DT_OK;
 }
 
+int dt_waitlock_create(struct dt_machine *m, uint64_t *handle)
+{
+	if (!m || !handle)
+		return DT_EINVAL;
+	unsigned l;
+	int rc = lock_new(m, DT_LOCK_WAITLOCK, &l);
+	if (rc)
+		return rc;
+	*handle = dt_handle_of(DT_HANDLE_WAITLOCK, l);
+	return DT_OK;
+}
+
+static int dpc_new(struct dt_machine *m, unsigned interrupt, uint32_t routine, unsigned *out);
+
+int dt_kdpc_create(struct dt_machine *m, uint32_t routine, uint64_t *handle)
+{
+	if (!m || !handle)
+		return DT_EINVAL;
+	unsigned d;
+	int rc = dpc_new(m, DT_NONE, routine, &d);
+	if (rc)
+		return rc;
+	*handle = dt_handle_of(DT_HANDLE_KDPC, d);
+	return DT_OK;
+}
+
+int dt_device_set_sync(struct dt_machine *m, unsigned device, int passive_level, int scope)
+{
+	if (!m || device >= m->st.ndevices || scope < 0 || scope > 2)
+		return DT_EINVAL;
+	struct dt_device *dev = &m->st.devices[device];
+	if (dev->ninterrupts)
+		return DT_EINVAL;
+	dev->passive_level = passive_level ? 1 : 0;
+	dev->sync_scope = (uint8_t)scope;
+	return DT_OK;
+}
+
 void dt_interrupt_config_init(struct dt_interrupt_config *cfg, uint32_t isr, uint32_t dpc)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->isr = isr;
 	cfg->dpc = dpc;
 	cfg->work_item = DT_NO_CALLBACK;
+	cfg->enable = DT_NO_CALLBACK;
+	cfg->disable = DT_NO_CALLBACK;
 }
 
 /* R40, R50: the configurations WdfInterruptCreate refuses. */
@@ -216,10 +267,19 @@ static uint32_t config_status(const struct dt_machine *m, const struct dt_device
 		return DT_STATUS_INVALID_PARAMETER;
 	if (cfg->spin_lock && !dt_handle_decode(m, cfg->spin_lock, DT_HANDLE_SPINLOCK, NULL))
 		return DT_STATUS_INVALID_PARAMETER;
+	if (cfg->wait_lock && !dt_handle_decode(m, cfg->wait_lock, DT_HANDLE_WAITLOCK, NULL))
+		return DT_STATUS_INVALID_PARAMETER;
 	if (dev->ninterrupts >= dev->nlines)
 		return DT_STATUS_INSUFFICIENT_RESOURCES;
 	if (cfg->passive_handling && dev->lines[0].kind == DT_LINE_MSI)
 		return DT_STATUS_INVALID_PARAMETER; /* R50: MSI must use DIRQL handling */
+	/* R42: AutomaticSerialization needs a parent whose level fits. */
+	if (cfg->automatic_serialization && dev->sync_scope) {
+		if (dev->passive_level && cfg->dpc != DT_NO_CALLBACK)
+			return DT_STATUS_WDF_INCOMPATIBLE_EXECUTION_LEVEL;
+		if (!dev->passive_level && cfg->work_item != DT_NO_CALLBACK)
+			return DT_STATUS_WDF_INCOMPATIBLE_EXECUTION_LEVEL;
+	}
 	return DT_STATUS_SUCCESS;
 }
 
@@ -235,8 +295,7 @@ static void sync_irql_update(struct dt_machine *m, unsigned lock)
 			m->st.interrupts[i].sync_irql = (uint8_t)top;
 }
 
-static int embedded_dpc_new(struct dt_machine *m, unsigned interrupt, uint32_t routine,
-			    unsigned *out)
+static int dpc_new(struct dt_machine *m, unsigned interrupt, uint32_t routine, unsigned *out)
 {
 	if (m->st.ndpcs == DT_MAX_DPCS)
 		return DT_ELIMIT;
@@ -253,22 +312,72 @@ static int embedded_dpc_new(struct dt_machine *m, unsigned interrupt, uint32_t r
 	return DT_OK;
 }
 
+/* The parent's callback lock for AutomaticSerialization (R42), made once. */
+static unsigned callback_lock(struct dt_machine *m, unsigned device)
+{
+	struct dt_device *dev = &m->st.devices[device];
+	if (dev->callback_lock == DT_NONE) {
+		unsigned l;
+		if (lock_new(m, dev->passive_level ? DT_LOCK_CALLBACK_WAIT : DT_LOCK_CALLBACK_SPIN,
+			     &l))
+			return DT_NONE;
+		dev->callback_lock = (uint16_t)l;
+	}
+	return dev->callback_lock;
+}
+
+/* The ISR thread of a passive interrupt (R51), named after the device. */
+static int isr_thread(struct dt_machine *m, unsigned intr, unsigned *out)
+{
+	const struct dt_interrupt *in = &m->st.interrupts[intr];
+	const struct dt_line *line = &m->st.devices[in->device].lines[in->line];
+	char name[DT_NAME_MAX];
+	snprintf(name, sizeof(name), "%.20s.isr%u",
+		 dt_machine_string(m, m->st.devices[in->device].name), in->message_id);
+	return dt_thread_new(m, DT_THREAD_PASSIVE_ISR, name, DT_NO_CALLBACK, line->affinity, intr,
+			     out);
+}
+
+/* Room for everything one more interrupt needs. */
+static int room_for(const struct dt_state *st, const struct dt_interrupt_config *cfg, int passive)
+{
+	unsigned locks = (cfg->spin_lock || cfg->wait_lock) ? 0 : 1;
+	if (st->ninterrupts == DT_MAX_INTERRUPTS || st->ndpcs == DT_MAX_DPCS)
+		return 0;
+	if (st->nlocks + locks + 1 > DT_MAX_LOCKS)
+		return 0;
+	return !passive || st->nthreads < DT_MAX_THREADS;
+}
+
 int dt_interrupt_create(struct dt_machine *m, unsigned device,
-			const struct dt_interrupt_config *cfg, uint32_t *status, uint64_t *handle)
+			const struct dt_interrupt_config *cfg_in, uint32_t *status,
+			uint64_t *handle)
 {
 	if (handle)
 		*handle = 0;
 	if (status)
 		*status = DT_STATUS_INVALID_PARAMETER;
-	if (!m || !cfg || !status || !handle || device >= m->st.ndevices)
+	if (!m || !cfg_in || !status || !handle || device >= m->st.ndevices)
 		return DT_EINVAL;
 	struct dt_state *st = &m->st;
 	struct dt_device *dev = &st->devices[device];
-	*status = config_status(m, dev, cfg);
+	struct dt_interrupt_config cfg = *cfg_in;
+	*status = config_status(m, dev, &cfg);
 	if (*status != DT_STATUS_SUCCESS)
 		return DT_OK;
-	if (st->ninterrupts == DT_MAX_INTERRUPTS || st->ndpcs == DT_MAX_DPCS ||
-	    (!cfg->spin_lock && st->nlocks == DT_MAX_LOCKS)) {
+	if (st->sw.umdf) {
+		/* R80: every ISR is passive, and the "DPC" is the work item. */
+		cfg.passive_handling = 1;
+		if (cfg.dpc != DT_NO_CALLBACK) {
+			cfg.work_item = cfg.dpc;
+			cfg.dpc = DT_NO_CALLBACK;
+		}
+	}
+	if (!room_for(st, &cfg, cfg.passive_handling)) {
+		*status = DT_STATUS_INSUFFICIENT_RESOURCES;
+		return DT_OK;
+	}
+	if (cfg.work_item != DT_NO_CALLBACK && dt_workers_ensure(m)) {
 		*status = DT_STATUS_INSUFFICIENT_RESOURCES;
 		return DT_OK;
 	}
@@ -281,22 +390,40 @@ int dt_interrupt_create(struct dt_machine *m, unsigned device,
 	dev->ninterrupts++;
 	dev->lines[in->line].interrupt = (uint16_t)i;
 	in->dirql = dev->lines[in->line].dirql;
-	in->passive = cfg->passive_handling ? 1 : 0;
+	in->passive = cfg.passive_handling ? 1 : 0;
 	in->sync_irql = in->passive ? DT_PASSIVE_LEVEL : in->dirql;
-	in->automatic_serialization = cfg->automatic_serialization ? 1 : 0;
+	in->automatic_serialization = cfg.automatic_serialization ? 1 : 0;
 	in->enabled = 1;
-	in->isr = cfg->isr;
-	in->dpc_routine = cfg->dpc;
-	in->work_item = cfg->work_item;
+	in->isr = cfg.isr;
+	in->dpc_routine = cfg.dpc;
+	in->work_item = cfg.work_item;
+	in->enable_cb = cfg.enable;
+	in->disable_cb = cfg.disable;
+	in->thread = DT_NONE;
+	in->callback_lock = DT_NONE;
 	unsigned lock = 0, dpc = 0;
-	if (cfg->spin_lock)
-		dt_handle_decode(m, cfg->spin_lock, DT_HANDLE_SPINLOCK, &lock);
+	if (cfg.spin_lock)
+		dt_handle_decode(m, cfg.spin_lock, DT_HANDLE_SPINLOCK, &lock);
+	else if (cfg.wait_lock)
+		dt_handle_decode(m, cfg.wait_lock, DT_HANDLE_WAITLOCK, &lock);
 	else
-		lock_new(m, DT_LOCK_INTERRUPT, &lock);
+		lock_new(m, in->passive ? DT_LOCK_WAITLOCK : DT_LOCK_INTERRUPT, &lock);
 	in->lock = (uint16_t)lock;
-	embedded_dpc_new(m, i, cfg->dpc, &dpc);
+	st->locks[lock].interrupt = (uint16_t)i;
+	/* R41, R43: a work-item interrupt's DPC is the framework's routine that
+	 * queues the work item. */
+	uint32_t routine = cfg.work_item != DT_NO_CALLBACK ? DT_ROUTINE_QUEUE_WORKITEM : cfg.dpc;
+	dpc_new(m, i, routine, &dpc);
 	in->dpc = (uint16_t)dpc;
-	sync_irql_update(m, lock);
+	if (in->automatic_serialization && dev->sync_scope)
+		in->callback_lock = (uint16_t)callback_lock(m, device);
+	if (in->passive) {
+		unsigned t = 0;
+		isr_thread(m, i, &t);
+		in->thread = (uint16_t)t;
+	} else {
+		sync_irql_update(m, lock);
+	}
 	*handle = dt_handle_of(DT_HANDLE_INTERRUPT, i);
 	return DT_OK;
 }

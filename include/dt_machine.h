@@ -48,11 +48,23 @@ struct dt_machine;
 #define DT_BUGCODE_DPC_WATCHDOG_VIOLATION 0x133u
 #define DT_BUGCODE_ATTEMPTED_SWITCH_FROM_DPC 0xB8u
 #define DT_BUGCODE_DRIVER_IRQL_NOT_LESS_OR_EQUAL 0xD1u
+#define DT_BUGCODE_PAGE_FAULT_IN_NONPAGED_AREA 0x50u
+#define DT_BUGCODE_DRIVER_VERIFIER_DETECTED_VIOLATION 0xC4u
+#define DT_C4_IRQL_RAISE_TO_LOWER 0x30u /* 0xC4 P1: KeRaiseIrql to a lower IRQL */
 #define DT_WDF_INVALID_HANDLE 0x5u
 #define DT_WDF_REQUIRED_PARAMETER_IS_NULL 0x4u
 #define DT_FX_TYPE_INTERRUPT 0x1027u
 #define DT_FX_TYPE_DEVICE 0x1011u
 #define DT_FX_TYPE_SPIN_LOCK 0x1037u
+#define DT_FX_TYPE_WAIT_LOCK 0x1038u
+
+/* KMDF verifier findings (R34), in VERIFIER trace events. */
+enum dt_verifier_finding_code {
+	DT_VF_TRY_ACQUIRE_WRONG = 1,        /* TryToAcquireLock off PASSIVE or on a DIRQL interrupt */
+	DT_VF_ENABLE_WRONG_IRQL = 2,        /* Enable/Disable off PASSIVE thread context */
+	DT_VF_PASSIVE_LOCK_AT_DISPATCH = 3, /* AcquireLock of a passive interrupt above PASSIVE */
+	DT_VF_SPINLOCK_IS_INTERRUPT_LOCK = 4, /* WdfSpinLockAcquire on an interrupt's lock */
+};
 /* The simulated driver globals pointer (P4 of 0x10D) and fake return address. */
 #define DT_FAKE_DRIVER_GLOBALS 0xFFFFC08000001000ull
 #define DT_FAKE_RETURN_ADDRESS 0xFFFFF80012345678ull
@@ -106,6 +118,8 @@ struct dt_interrupt_config {
 	uint8_t pad[6];
 	uint64_t spin_lock;         /* a WDFSPINLOCK handle to share (R61), 0 = own lock */
 	uint64_t wait_lock;         /* a WDFWAITLOCK handle, 0 = none */
+	uint32_t enable;            /* EvtInterruptEnable, DT_NO_CALLBACK if none */
+	uint32_t disable;           /* EvtInterruptDisable, DT_NO_CALLBACK if none */
 };
 void dt_interrupt_config_init(struct dt_interrupt_config *cfg, uint32_t isr, uint32_t dpc);
 
@@ -121,6 +135,19 @@ int dt_interrupt_create(struct dt_machine *m, unsigned device,
 
 /* WdfSpinLockCreate: a WDFSPINLOCK that interrupts may share (R61). */
 int dt_spinlock_create(struct dt_machine *m, uint64_t *handle);
+/* WdfWaitLockCreate: a WDFWAITLOCK for threads (or a passive interrupt's
+ * config.WaitLock). */
+int dt_waitlock_create(struct dt_machine *m, uint64_t *handle);
+/* KeInitializeDpc: a plain KDPC with its routine (R19, R20). */
+int dt_kdpc_create(struct dt_machine *m, uint32_t routine, uint64_t *handle);
+/* A lesson thread running `callback` at PASSIVE on CPUs of `affinity`
+ * (0 = all); it starts ready (engine-contract 4). */
+int dt_thread_create(struct dt_machine *m, const char *name, uint32_t callback,
+		     uint64_t affinity, unsigned *out_thread);
+/* The device's WDF_OBJECT_ATTRIBUTES for AutomaticSerialization (R42):
+ * execution level (1 = passive) and synchronization scope (0 none,
+ * 1 device, 2 queue).  Set before creating its interrupts. */
+int dt_device_set_sync(struct dt_machine *m, unsigned device, int passive_level, int scope);
 
 /* --- identities (engine-contract 7) ---------------------------------- */
 
@@ -128,6 +155,8 @@ enum dt_handle_type {
 	DT_HANDLE_DEVICE = 1,
 	DT_HANDLE_INTERRUPT = 2,
 	DT_HANDLE_SPINLOCK = 3,
+	DT_HANDLE_WAITLOCK = 4,
+	DT_HANDLE_KDPC = 5,
 };
 /* The handle value of an object: derived from creation order and
  * scrambled as KMDF does (address XOR ~7), the same on every run. */

@@ -33,6 +33,28 @@ enum dt_op_kind {
 	DT_OP_QUEUE_DPC_FOR_ISR, /* handle = WDFINTERRUPT; result = BOOL (R10-R12) */
 	DT_OP_GET_IRQL,         /* KeGetCurrentIrql: CPU-local; result = INT */
 	DT_OP_GET_PROCESSOR,    /* KeGetCurrentProcessorNumber: CPU-local */
+	/* Engine core II: locks (R60-R63), work items (R41), Ke DPC calls
+	 * (R19, R20), enable/disable (R70).  `handle` names the object. */
+	DT_OP_QUEUE_WORKITEM_FOR_ISR, /* WDFINTERRUPT; result = BOOL (R41) */
+	DT_OP_INTR_ACQUIRE_LOCK,      /* WdfInterruptAcquireLock (R60) */
+	DT_OP_INTR_RELEASE_LOCK,      /* WdfInterruptReleaseLock */
+	DT_OP_INTR_TRY_ACQUIRE_LOCK,  /* WdfInterruptTryToAcquireLock; result = BOOL (R53) */
+	DT_OP_INTR_SYNCHRONIZE,       /* WdfInterruptSynchronize; value = callback id;
+					 result = the callback's BOOLEAN (R62) */
+	DT_OP_INTR_ENABLE,            /* WdfInterruptEnable; result = NTSTATUS (R70) */
+	DT_OP_INTR_DISABLE,           /* WdfInterruptDisable; result = NTSTATUS (R70) */
+	DT_OP_INTR_GET_INFO,          /* WdfInterruptGetInfo; result = MessageNumber */
+	DT_OP_SPINLOCK_ACQUIRE,       /* WdfSpinLockAcquire / KeAcquireSpinLock (R63) */
+	DT_OP_SPINLOCK_RELEASE,       /* WdfSpinLockRelease / KeReleaseSpinLock */
+	DT_OP_SPINLOCK_ACQUIRE_AT_DPC, /* KeAcquireSpinLockAtDpcLevel: no IRQL change */
+	DT_OP_SPINLOCK_RELEASE_FROM_DPC, /* KeReleaseSpinLockFromDpcLevel */
+	DT_OP_WAITLOCK_ACQUIRE,       /* WdfWaitLockAcquire (no timeout): may block */
+	DT_OP_WAITLOCK_RELEASE,       /* WdfWaitLockRelease */
+	DT_OP_KE_INSERT_QUEUE_DPC,    /* KDPC; result = BOOL (R19) */
+	DT_OP_KE_REMOVE_QUEUE_DPC,    /* KDPC; result = BOOL (R20) */
+	DT_OP_KE_SET_IMPORTANCE,      /* KDPC, value = enum dt_importance */
+	DT_OP_KE_SET_TARGET,          /* KDPC, value = CPU number */
+	DT_OP_KE_FLUSH_QUEUED_DPCS,   /* blocks its thread (R20) */
 	DT_OP_KIND_COUNT
 };
 
@@ -73,6 +95,11 @@ enum dt_call_kind {
 	DT_CALL_ISR = 1,   /* EvtInterruptIsr(Interrupt, MessageID) */
 	DT_CALL_DPC = 2,   /* EvtInterruptDpc(Interrupt, AssociatedObject) (R18) */
 	DT_CALL_KDPC = 3,  /* a plain KDEFERRED_ROUTINE (advanced lessons) */
+	DT_CALL_WORKITEM = 4,   /* EvtInterruptWorkItem(Interrupt, AssociatedObject) (R41) */
+	DT_CALL_THREAD = 5,     /* a lesson thread's body */
+	DT_CALL_SYNCHRONIZE = 6, /* EvtInterruptSynchronize(Interrupt, Context) (R62) */
+	DT_CALL_ENABLE = 7,     /* EvtInterruptEnable(Interrupt, AssociatedDevice) (R70) */
+	DT_CALL_DISABLE = 8,    /* EvtInterruptDisable(Interrupt, AssociatedDevice) */
 };
 
 /* Everything a host needs to start a body. */
@@ -84,7 +111,7 @@ struct dt_call {
 	uint64_t device;        /* WDFDEVICE handle (DPC's AssociatedObject, R18) */
 	uint32_t message_id;    /* ISR's MessageID (R05) */
 	uint16_t interrupt_index;
-	uint16_t pad;
+	uint16_t thread;        /* the thread it runs in, DT_NONE for CPU frames */
 };
 
 enum dt_body_status {

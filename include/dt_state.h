@@ -52,7 +52,11 @@ struct dt_device {
 	uint32_t name;       /* interned */
 	uint8_t nlines;
 	uint8_t ninterrupts; /* interrupt objects created on it: the next MessageID (R05) */
+	uint8_t passive_level; /* WDF_EXECUTION_LEVEL: 1 = passive, 0 = dispatch (R42) */
+	uint8_t sync_scope;    /* 0 = none, 1 = device, 2 = queue (R42) */
+	uint16_t callback_lock; /* its callback lock, DT_NONE until a sync scope needs one */
 	uint16_t pad;
+	uint32_t pad2;
 	uint32_t regs[DT_MAX_REGS];
 	struct dt_line lines[DT_MAX_LINES];
 };
@@ -79,8 +83,11 @@ struct dt_interrupt {
 	uint8_t passive;         /* PassiveHandling (R50) */
 	uint8_t automatic_serialization;
 	uint8_t enabled;         /* connected and enabled (R70) */
-	uint8_t pad[3];
-	uint16_t lock;           /* the interrupt spin lock every DIRQL ISR holds (R03) */
+	uint8_t wi_queued;       /* work item queued and not yet started (R41) */
+	uint8_t wi_running;      /* work-item callbacks running now (R44) */
+	uint8_t pad;
+	uint16_t lock;           /* the interrupt spin lock every DIRQL ISR holds (R03);
+				    for a passive interrupt its wait lock (R51) */
 	uint16_t dpc;            /* the embedded KDPC (R10) */
 	uint32_t isr;            /* callback ids (host's), DT_NO_CALLBACK when absent */
 	uint32_t dpc_routine;
@@ -88,6 +95,14 @@ struct dt_interrupt {
 	uint32_t queue_true;     /* WdfInterruptQueueDpcForIsr results so far */
 	uint32_t queue_false;
 	uint32_t isr_calls;      /* ISR entries */
+	uint16_t thread;         /* passive interrupt: its ISR thread (R51), DT_NONE */
+	uint16_t callback_lock;  /* AutomaticSerialization: the parent's lock (R42), DT_NONE */
+	uint32_t wi_queued_step; /* step the work item was last queued */
+	uint32_t wi_true;        /* WdfInterruptQueueWorkItemForIsr results so far */
+	uint32_t wi_false;
+	uint32_t wi_runs;        /* work-item callbacks started */
+	uint32_t enable_cb;      /* EvtInterruptEnable, DT_NO_CALLBACK */
+	uint32_t disable_cb;     /* EvtInterruptDisable, DT_NO_CALLBACK */
 };
 
 enum dt_importance { DT_LOW = 0, DT_MEDIUM = 1, DT_MEDIUM_HIGH = 2, DT_HIGH = 3 };
@@ -105,17 +120,30 @@ struct dt_dpc {
 	uint32_t dequeued_step;  /* step of the last dequeue */
 	uint32_t inserts;        /* successful inserts (TRUE results) */
 	uint32_t runs;           /* routine entries */
+	uint32_t completions;    /* routine returns */
+	uint32_t pad;
 };
 
 enum dt_lock_kind {
-	DT_LOCK_INTERRUPT = 0,   /* an interrupt's own spin lock */
-	DT_LOCK_WDFSPINLOCK = 1, /* a WDFSPINLOCK (possibly shared by interrupts, R61) */
+	DT_LOCK_INTERRUPT = 0,     /* an interrupt's own spin lock (R03) */
+	DT_LOCK_WDFSPINLOCK = 1,   /* a WDFSPINLOCK / KSPIN_LOCK (maybe an interrupt's, R61) */
+	DT_LOCK_WAITLOCK = 2,      /* a passive interrupt's wait lock or a WDFWAITLOCK (R51) */
+	DT_LOCK_CALLBACK_SPIN = 3, /* a device's dispatch-level callback lock (R42) */
+	DT_LOCK_CALLBACK_WAIT = 4, /* a device's passive-level callback lock (R42, R44) */
 };
 
+/* Spin locks are owned by a frame on a CPU; wait locks by a thread. */
+static inline int dt_lock_is_wait(unsigned kind)
+{
+	return kind == DT_LOCK_WAITLOCK || kind == DT_LOCK_CALLBACK_WAIT;
+}
+
 struct dt_lock {
-	int16_t owner_cpu;       /* -1 when free */
+	int16_t owner_cpu;       /* spin lock: holding CPU, -1 when free */
 	uint8_t kind;            /* enum dt_lock_kind */
-	uint8_t owner_frame;     /* index of the holding frame on owner_cpu's stack */
+	uint8_t owner_frame;     /* spin lock: index of the holding frame on owner_cpu */
+	int16_t owner_thread;    /* wait lock: holding thread, -1 when free */
+	uint16_t interrupt;      /* the interrupt whose lock it is, DT_NONE */
 	uint32_t acquired_step;  /* step it was last taken */
 	uint32_t acquisitions;
 };
@@ -134,15 +162,34 @@ struct dt_var {
 /* CPUs and frames (engine-contract 1, 3)                              */
 
 enum dt_frame_kind {
-	DT_FRAME_THREAD = 1,
-	DT_FRAME_DPC = 2,
-	DT_FRAME_ISR = 3,
+	DT_FRAME_THREAD = 1, /* a thread at PASSIVE (object = thread) */
+	DT_FRAME_DPC = 2,    /* a DPC routine at DISPATCH (object = dpc) */
+	DT_FRAME_ISR = 3,    /* a DIRQL ISR (object = interrupt) */
+	DT_FRAME_SYNC = 4,   /* EvtInterruptSynchronize/Enable/Disable under the lock */
+	DT_FRAME_TRAP = 5,   /* a passive interrupt's kernel trap at DIRQL (R51) */
+};
+
+/* A lock taken by an acquire operation, and the IRQL to go back to. */
+struct dt_held {
+	uint16_t lock;
+	uint8_t saved_irql;
+	uint8_t raised;      /* 1 when the acquire raised the IRQL */
 };
 
 enum dt_frame_state {
-	DT_FS_SPINNING = 1, /* ISR frame pushed, waiting for its interrupt lock (R03) */
+	DT_FS_SPINNING = 1, /* waiting for spin lock `spin_lock`: before the body
+			       starts (an ISR's interrupt lock, R03) or inside an
+			       acquire operation (R60, R63) */
 	DT_FS_AT_OP = 2,    /* the body is stopped before `op` */
 	DT_FS_RETURNED = 3, /* the body returned `retval`; the return transition is next */
+};
+
+/* frame.phase values */
+enum dt_frame_phase {
+	DT_PHASE_NONE = 0,
+	DT_PHASE_IN_CALLBACK = 1, /* a SYNC frame above runs the call's callback */
+	DT_PHASE_RETURNING = 2,   /* the call is done, `retval` holds its result, but a
+				     DPC it let run comes first (R21) */
 };
 
 struct dt_frame {
@@ -153,8 +200,14 @@ struct dt_frame {
 	uint16_t object;       /* ISR: interrupt index; DPC: dpc index */
 	uint16_t body;         /* body slot, DT_NONE before the body exists */
 	uint16_t lock;         /* lock this frame holds or spins for, DT_NONE */
-	uint16_t pad;
+	uint8_t nheld;         /* locks held through acquire operations */
+	uint8_t phase;         /* progress of a multi-step operation (Disable) */
 	uint32_t entered_step; /* step the frame was pushed */
+	uint32_t instance_step; /* DPC: the queuing this run serves (R20 flush);
+				   thread: the step its Enable/Disable call began */
+	uint16_t spin_lock;    /* SPINNING inside an operation: the lock, else DT_NONE */
+	uint16_t pad;
+	struct dt_held held[DT_MAX_HELD];
 	uint64_t charge_us;    /* inclusive busy time since entry (R33) */
 	struct dt_op op;       /* the pending operation: the CPU's "next" */
 	struct dt_value retval;
@@ -188,6 +241,49 @@ struct dt_cpu {
 };
 
 /* ------------------------------------------------------------------ */
+/* Threads (engine-contract 4)                                         */
+
+enum dt_thread_kind {
+	DT_THREAD_LESSON = 1,      /* a lesson's own thread body */
+	DT_THREAD_WORKER = 2,      /* a system worker running work items (R44) */
+	DT_THREAD_PASSIVE_ISR = 3, /* the thread a passive interrupt's ISR runs in (R51) */
+};
+
+enum dt_thread_state {
+	DT_TS_READY = 1,   /* may be dispatched onto an eligible CPU (a choice) */
+	DT_TS_RUNNING = 2, /* its frame is at the bottom of `cpu`'s stack */
+	DT_TS_BLOCKED = 3, /* waiting (wait_kind); its CPU is free meanwhile */
+	DT_TS_IDLE = 4,    /* a worker or ISR thread with nothing to do */
+	DT_TS_DONE = 5,    /* a lesson thread whose body returned */
+};
+
+enum dt_wait_kind {
+	DT_WAIT_NONE = 0,
+	DT_WAIT_LOCK = 1,     /* a wait lock (wait_object = lock) */
+	DT_WAIT_FLUSH = 2,    /* KeFlushQueuedDpcs: DPCs queued before wait_step (R20) */
+	DT_WAIT_DISABLE = 3,  /* WdfInterruptDisable: flush and work item of wait_object (R70) */
+};
+
+struct dt_thread {
+	uint32_t name;          /* interned */
+	uint8_t kind;           /* enum dt_thread_kind */
+	uint8_t state;          /* enum dt_thread_state */
+	uint8_t wait_kind;      /* enum dt_wait_kind */
+	uint8_t signaled;       /* ISR thread: an interrupt waits for it */
+	int16_t cpu;            /* RUNNING: the CPU, else -1 */
+	uint16_t wait_object;
+	uint32_t wait_step;     /* flush: the call's step; lock: when it began to wait */
+	uint32_t callback;      /* lesson thread: its body */
+	uint16_t interrupt;     /* worker: whose work item; ISR thread: its interrupt */
+	uint8_t woken;          /* BLOCKED -> READY: the wait is over, resume the body */
+	uint8_t pad;
+	uint32_t ready_step;
+	uint32_t runs;          /* dispatches that started a body */
+	uint64_t affinity;      /* CPUs it may run on */
+	struct dt_frame ctx;    /* its frame while it is off a CPU */
+};
+
+/* ------------------------------------------------------------------ */
 /* Switches and outcome (engine-contract 7)                            */
 
 struct dt_switches {
@@ -200,6 +296,8 @@ struct dt_switches {
 	uint32_t watchdog_cumulative_us; /* R33 P1=1 limit, scaled; 0 = off */
 	uint32_t step_limit;          /* the step-limit outcome */
 	uint32_t low_dpc_threshold;   /* R19 queue depth for Low importance */
+	uint32_t workers;             /* system worker threads (R44) */
+	uint32_t pad;
 };
 
 enum dt_outcome_kind {
@@ -222,6 +320,7 @@ enum dt_bugcheck_reason {
 	DT_BCR_WAIT_AT_DISPATCH,    /* R35 0xB8 */
 	DT_BCR_IRQL_NOT_GREATER,    /* R35 0x9 */
 	DT_BCR_NULL_DPC_ROUTINE,    /* R43 */
+	DT_BCR_VERIFIER_IRQL,       /* R35 0xC4 under Driver Verifier IRQL checking */
 };
 
 struct dt_outcome {
@@ -229,12 +328,12 @@ struct dt_outcome {
 	uint8_t reason;         /* enum dt_bugcheck_reason */
 	uint16_t rule;          /* rule number, e.g. 33 for R33; 0 = none */
 	int16_t cpu;            /* CPU it happened on, -1 = none */
-	uint8_t ncycle;         /* deadlock: CPUs in the wait cycle */
-	uint8_t pad;
+	uint8_t ncycle;         /* deadlock: members of the wait cycle */
+	uint8_t cycle_threads;  /* deadlock: 1 = cycle[] holds threads (a hang), 0 = CPUs */
 	uint32_t step;          /* step it happened in */
 	uint32_t code;          /* bug-check code */
 	uint64_t p[4];          /* bug-check parameters */
-	uint16_t cycle[8];      /* deadlock: the CPUs, each waiting for the next's lock */
+	uint16_t cycle[8];      /* deadlock: CPUs (or threads), each waiting for the next's lock */
 	uint32_t message;       /* lesson error: interned message */
 	uint32_t pad2;
 	struct dt_srcpos pos;   /* lesson error: where */
@@ -250,8 +349,12 @@ struct dt_state {
 	uint16_t ncpus, ndevices, ninterrupts, ndpcs;
 	uint16_t nlocks, nvars, nevents, nbodies;
 	int16_t last_cpu;        /* the CPU that took the previous step, -1 */
-	uint16_t pad;
+	uint16_t nthreads;
+	uint8_t nworkq;          /* queued work items waiting for a worker */
+	uint8_t pad[3];
+	uint16_t workq[DT_MAX_INTERRUPTS]; /* their interrupts, oldest first */
 	uint32_t lesson_hash;    /* set by the host; written in schedules */
+	uint32_t pad2;
 	uint64_t seed;
 	struct dt_switches sw;
 	struct dt_outcome outcome;
@@ -261,6 +364,7 @@ struct dt_state {
 	struct dt_dpc dpcs[DT_MAX_DPCS];
 	struct dt_lock locks[DT_MAX_LOCKS];
 	struct dt_var vars[DT_MAX_VARS];
+	struct dt_thread threads[DT_MAX_THREADS];
 	struct dt_cpu cpus[DT_MAX_CPUS]; /* last: only ncpus entries are live */
 };
 

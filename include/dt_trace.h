@@ -57,6 +57,28 @@
  *   DEADLOCK          arg0 = CPUs in the cycle
  *   LESSON_ERROR      arg0 = interned message
  *   STEP_LIMIT, QUIESCENT: no arguments
+ *   LOCK_ACQUIRE      obj=lock; an acquire operation got it (R60, R63)
+ *   LOCK_SPIN         obj=lock; it is held: the CPU spins; cause = the owner
+ *   LOCK_RELEASE      obj=lock; released, IRQL back to irql_after
+ *   SYNC_ENTER        obj=interrupt; arg0 = dt_call_kind of the callback run
+ *                     under the lock (Synchronize R62, Enable/Disable R70)
+ *   SYNC_RETURN       obj=interrupt; result = the callback's BOOLEAN
+ *   INTR_ENABLE/INTR_DISABLE  obj=interrupt; its new state (R70)
+ *   WORKITEM_QUEUE    obj=interrupt; result TRUE/FALSE (R41); FALSE: cause =
+ *                     the queuing step
+ *   WORKITEM_START    obj=interrupt; arg0 = worker thread; "queued" clears
+ *   WORKITEM_END      obj=interrupt
+ *   THREAD_DISPATCH/THREAD_END  obj=thread, on the CPU
+ *   THREAD_BLOCK      obj=thread; arg0 = dt_wait_kind, arg1 = its object
+ *   THREAD_WAKE       obj=thread; it is ready
+ *   TRAP              obj=interrupt; a passive interrupt's trap at DIRQL (R51)
+ *   TRAP_RETURN       obj=interrupt; arg0 = the ISR thread now signaled
+ *   CALL_RETURN       a call that let a DPC run inside it returns (R21)
+ *   DPC_REMOVE        obj=dpc; result TRUE when it was queued (R20)
+ *   FLUSH             KeFlushQueuedDpcs; result 1 when nothing to wait for
+ *   IRQ_DISCARDED     obj=interrupt; a request for a disabled interrupt (R70)
+ *   VERIFIER          arg0 = enum dt_verifier_finding; result 1 proceeds,
+ *                     0 returns without acting, else the 0x1E bug check (R34)
  */
 #ifndef DT_TRACE_H
 #define DT_TRACE_H
@@ -95,6 +117,28 @@ enum dt_event_kind {
 	DT_EV_LESSON_ERROR,
 	DT_EV_STEP_LIMIT,
 	DT_EV_QUIESCENT,
+	/* Engine core II */
+	DT_EV_LOCK_ACQUIRE,
+	DT_EV_LOCK_SPIN,
+	DT_EV_LOCK_RELEASE,
+	DT_EV_SYNC_ENTER,
+	DT_EV_SYNC_RETURN,
+	DT_EV_INTR_ENABLE,
+	DT_EV_INTR_DISABLE,
+	DT_EV_WORKITEM_QUEUE,
+	DT_EV_WORKITEM_START,
+	DT_EV_WORKITEM_END,
+	DT_EV_THREAD_DISPATCH,
+	DT_EV_THREAD_BLOCK,
+	DT_EV_THREAD_WAKE,
+	DT_EV_THREAD_END,
+	DT_EV_TRAP,
+	DT_EV_TRAP_RETURN,
+	DT_EV_CALL_RETURN,
+	DT_EV_DPC_REMOVE,
+	DT_EV_FLUSH,
+	DT_EV_IRQ_DISCARDED,
+	DT_EV_VERIFIER,
 	DT_EV_KIND_COUNT
 };
 
@@ -106,6 +150,7 @@ enum dt_obj_kind {
 	DT_OBJ_DPC,
 	DT_OBJ_LOCK,
 	DT_OBJ_VAR,
+	DT_OBJ_THREAD,
 };
 
 struct dt_trace_event {

@@ -25,6 +25,8 @@
 #define DT_MAX_EVENTS 32      /* named device events */
 #define DT_MAX_FRAMES 16      /* frames on one CPU: thread < DPC < ISR < ISR ... */
 #define DT_MAX_PENDING 32     /* pending interrupt requests on one CPU */
+#define DT_MAX_THREADS 16     /* lesson threads, system workers, passive-ISR threads */
+#define DT_MAX_HELD 4         /* locks one frame holds through acquire operations */
 
 #ifndef DT_NAME_MAX
 #define DT_NAME_MAX 32

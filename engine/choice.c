@@ -57,8 +57,16 @@ int dt_schedule_item_choice(const struct dt_machine *m, const struct dt_schedule
 		out->object = (uint16_t)e;
 		return DT_OK;
 	}
-	default:
+	default: {
+		for (unsigned t = 0; t < m->st.nthreads; t++) {
+			if (strcmp(dt_machine_string(m, m->st.threads[t].name), item->name))
+				continue;
+			out->kind = DT_CHOICE_THREAD;
+			out->object = (uint16_t)t;
+			return DT_OK;
+		}
 		return refuse(err, item->column, "no thread is named '%s'", item->name);
+	}
 	}
 }
 
@@ -72,6 +80,9 @@ void dt_choice_item(const struct dt_machine *m, const struct dt_choice *c,
 	if (c->kind == DT_CHOICE_EVENT && c->object < m->st.nevents)
 		snprintf(out->name, sizeof(out->name), "%s",
 			 dt_machine_string(m, m->st.events[c->object].name));
+	if (c->kind == DT_CHOICE_THREAD && c->object < m->st.nthreads)
+		snprintf(out->name, sizeof(out->name), "%s",
+			 dt_machine_string(m, m->st.threads[c->object].name));
 }
 
 /* Why CPU `cpu` cannot take a step now, in one phrase. */
@@ -127,13 +138,20 @@ int dt_machine_replay(struct dt_machine *m, const struct dt_schedule *s,
 			if (!dt_machine_choice_enabled(m, &c)) {
 				char why[96];
 				if (c.kind == DT_CHOICE_EVENT)
-					snprintf(why, sizeof(why), "CPU %u is not in its affinity set",
-						 c.cpu);
-				else
-					dt_cpu_blocked_reason(m, c.cpu, why, sizeof(why));
+					snprintf(why, sizeof(why),
+						 "CPU %u is not in the affinity set of e(%s)", c.cpu,
+						 s->items[i].name);
+				else if (c.kind == DT_CHOICE_THREAD)
+					snprintf(why, sizeof(why),
+						 "t(%s) is not ready or CPU %u is not free for it",
+						 s->items[i].name, c.cpu);
+				else {
+					char rs[80];
+					snprintf(why, sizeof(why), "CPU %u cannot step, %s", c.cpu,
+						 dt_cpu_blocked_reason(m, c.cpu, rs, sizeof(rs)));
+				}
 				return refuse(err, s->items[i].column,
-					      "choice not enabled at step %u: CPU %u cannot step, %s",
-					      m->st.step + 1, c.cpu, why);
+					      "choice not enabled at step %u: %s", m->st.step + 1, why);
 			}
 			dt_machine_step(m, &c);
 		}

@@ -112,6 +112,14 @@ static void emit_op(struct cbody *b, const struct dt_cinsn *in, struct dt_body_r
 		op->kind = DT_OP_GET_IRQL;
 		b->has_dst = 1;
 		break;
+	case CI_OP:
+		op->kind = (uint16_t)in->b;
+		op->handle = in->imm ? (uint64_t)in->imm : b->call.interrupt;
+		op->value = dt_int(in->a);
+		op->index = 0;
+		op->reg = 0;
+		b->has_dst = 1;
+		break;
 	default:
 		op->kind = DT_OP_GET_PROCESSOR;
 		b->has_dst = 1;

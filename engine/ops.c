@@ -221,6 +221,55 @@ static void fp_add(struct dt_footprint *fp, unsigned kind, unsigned index, int w
 	fp->nres++;
 }
 
+/* Core II operations: the lock, DPC or interrupt they name. */
+static void footprint_core2(const struct dt_machine *m, const struct dt_op *op,
+			    struct dt_footprint *fp)
+{
+	unsigned i;
+	switch (op->kind) {
+	case DT_OP_QUEUE_WORKITEM_FOR_ISR:
+		if (dt_handle_decode(m, op->handle, DT_HANDLE_INTERRUPT, &i))
+			fp_add(fp, DT_RES_DPC, m->st.interrupts[i].dpc, 1);
+		break;
+	case DT_OP_INTR_ACQUIRE_LOCK:
+	case DT_OP_INTR_RELEASE_LOCK:
+	case DT_OP_INTR_TRY_ACQUIRE_LOCK:
+	case DT_OP_INTR_SYNCHRONIZE:
+	case DT_OP_INTR_ENABLE:
+	case DT_OP_INTR_DISABLE:
+		if (dt_handle_decode(m, op->handle, DT_HANDLE_INTERRUPT, &i)) {
+			fp_add(fp, DT_RES_LOCK, m->st.interrupts[i].lock, 1);
+			if (op->kind == DT_OP_INTR_ENABLE || op->kind == DT_OP_INTR_DISABLE)
+				fp_add(fp, DT_RES_DEVICE, m->st.interrupts[i].device, 1);
+		}
+		break;
+	case DT_OP_SPINLOCK_ACQUIRE:
+	case DT_OP_SPINLOCK_RELEASE:
+	case DT_OP_SPINLOCK_ACQUIRE_AT_DPC:
+	case DT_OP_SPINLOCK_RELEASE_FROM_DPC:
+		if (dt_handle_decode(m, op->handle, DT_HANDLE_SPINLOCK, &i))
+			fp_add(fp, DT_RES_LOCK, i, 1);
+		break;
+	case DT_OP_WAITLOCK_ACQUIRE:
+	case DT_OP_WAITLOCK_RELEASE:
+		if (dt_handle_decode(m, op->handle, DT_HANDLE_WAITLOCK, &i))
+			fp_add(fp, DT_RES_LOCK, i, 1);
+		break;
+	case DT_OP_KE_FLUSH_QUEUED_DPCS:
+		fp_add(fp, DT_RES_DPC, DT_NONE, 0); /* every DPC: DT_NONE means all */
+		break;
+	case DT_OP_KE_INSERT_QUEUE_DPC:
+	case DT_OP_KE_REMOVE_QUEUE_DPC:
+	case DT_OP_KE_SET_IMPORTANCE:
+	case DT_OP_KE_SET_TARGET:
+		if (dt_handle_decode(m, op->handle, DT_HANDLE_KDPC, &i))
+			fp_add(fp, DT_RES_DPC, i, 1);
+		break;
+	default: /* GET_INFO, STEP: nothing shared */
+		break;
+	}
+}
+
 /*
  * What the CPU's next step touches.  Kernel transitions (taking an
  * interrupt, a dequeue, a return) touch the CPU itself, the interrupt's
@@ -272,6 +321,7 @@ int dt_machine_footprint(const struct dt_machine *m, unsigned cpu, struct dt_foo
 				fp_add(fp, DT_RES_DPC, m->st.interrupts[in].dpc, 1);
 			break;
 		default:
+			footprint_core2(m, &f->op, fp);
 			break;
 		}
 		break;

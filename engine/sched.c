@@ -46,8 +46,8 @@ static int random_event(struct dt_sched *s, const struct dt_machine *m, struct d
 
 int dt_sched_next(struct dt_sched *s, const struct dt_machine *m, struct dt_choice *out)
 {
-	struct dt_choice en[DT_MAX_CPUS];
-	unsigned n = dt_machine_enabled(m, en, DT_MAX_CPUS);
+	struct dt_choice en[DT_MAX_CPUS * (DT_MAX_THREADS + 1)];
+	unsigned n = dt_machine_enabled(m, en, DT_MAX_CPUS * (DT_MAX_THREADS + 1));
 	if (s->kind == DT_SCHED_RANDOM) {
 		int want_event = s->event_permille && s->events_left &&
 				 (n == 0 || dt_rng_below(&s->events, 1000) < s->event_permille);
@@ -60,6 +60,14 @@ int dt_sched_next(struct dt_sched *s, const struct dt_machine *m, struct dt_choi
 	}
 	if (n == 0)
 		return 0;
+	/* A ready thread and a CPU free for it: dispatch at once, as a real
+	 * scheduler would (thread choices come after the CPU ones). */
+	for (unsigned i = 0; i < n; i++) {
+		if (en[i].kind == DT_CHOICE_THREAD) {
+			*out = en[i];
+			return 1;
+		}
+	}
 	unsigned pick = 0; /* the first enabled CPU after the last one, cyclically */
 	for (unsigned i = 0; i < n; i++) {
 		if ((int)en[i].cpu > s->last_cpu) {

@@ -40,6 +40,8 @@ enum dt_cinsn_op {
 	CI_STEP,     /* step("...", {us = imm})            (op) */
 	CI_IRQL,     /* r[dst] = KeGetCurrentIrql()        (op) */
 	CI_CPU,      /* r[dst] = KeGetCurrentProcessorNumber() (op) */
+	CI_OP,       /* r[dst] = operation b (enum dt_op_kind) on handle imm (0: the
+			body's own interrupt) with value a                  (op) */
 	CI_OP_COUNT
 };
 
@@ -92,6 +94,7 @@ const struct dt_host_ops *dt_chost_ops(void);
 #define CP_STEP(us) { .op = CI_STEP, .imm = (us) }
 #define CP_IRQL(r) { .op = CI_IRQL, .dst = (r) }
 #define CP_CPU(r) { .op = CI_CPU, .dst = (r) }
+#define CP_OP(r, kind, h, v) { .op = CI_OP, .dst = (r), .b = (kind), .imm = (int64_t)(h), .a = (v) }
 
 #define DT_CPROG(arr) { (arr), sizeof(arr) / sizeof((arr)[0]) }
 

@@ -137,10 +137,12 @@ static void take_interrupt(struct dt_machine *m, unsigned cpu)
 	struct dt_interrupt *in = &m->st.interrupts[p.interrupt];
 	struct dt_trace_event *e;
 	if (!in->enabled) {
-		/* R70: a disabled interrupt's ISR is not called. */
+		/* R70: a disabled interrupt's ISR is not called; a level line is
+		 * delivered again once the interrupt is enabled and asserted. */
 		e = dt_trace_emit(m, DT_EV_IRQ_DISCARDED, (int)cpu);
 		dt_trace_obj(e, DT_OBJ_INTERRUPT, p.interrupt);
 		e->rule = 70;
+		m->st.devices[in->device].lines[in->line].in_service = 0;
 		return;
 	}
 	if (in->passive) {

@@ -50,6 +50,13 @@ void dt_waitlock_give(struct dt_machine *m, unsigned lock, unsigned thread)
 		return;
 	dt_waitlock_take(m, lock, (unsigned)next);
 	dt_thread_wake(m, (unsigned)next, dt_nil());
+	/* A Synchronize/Enable/Disable that waited for the lock goes on with
+	 * its callback when dispatched, instead of returning (R62, R70). */
+	const struct dt_frame *f = &m->st.threads[next].ctx;
+	if (f->body != DT_NONE && f->phase == DT_PHASE_NONE &&
+	    (f->op.kind == DT_OP_INTR_SYNCHRONIZE || f->op.kind == DT_OP_INTR_ENABLE ||
+	     f->op.kind == DT_OP_INTR_DISABLE))
+		m->st.threads[next].woken = 2;
 }
 
 /* ---- wait-lock operations of bodies ------------------------------------- */

@@ -121,9 +121,10 @@ static int defers_to_drain(const struct dt_machine *m, unsigned cpu, const struc
 			   const struct dt_value *result)
 {
 	const struct dt_cpu *c = &m->st.cpus[cpu];
-	if (op->kind != DT_OP_QUEUE_DPC_FOR_ISR && op->kind != DT_OP_KE_INSERT_QUEUE_DPC &&
-	    op->kind != DT_OP_QUEUE_WORKITEM_FOR_ISR)
+	if (op->kind != DT_OP_QUEUE_DPC_FOR_ISR && op->kind != DT_OP_KE_INSERT_QUEUE_DPC)
 		return 0;
+	if (m->st.sw.umdf)
+		return 0; /* UMDF: the "DPC" is a work item, no DPC runs here */
 	if (result->kind != DT_VAL_BOOL || !result->u.i)
 		return 0;
 	return c->irql < DT_DISPATCH_LEVEL && dt_dpc_drain_due(c);

@@ -133,13 +133,17 @@ void dt_thread_dispatch(struct dt_machine *m, unsigned thread, unsigned cpu)
 	dt_set_irql(m, cpu, f->irql);
 	thread_trace(m, DT_EV_THREAD_DISPATCH, thread, (int)cpu);
 	if (t->woken) {
-		/* The wait is over: the operation it blocked in completes now. */
+		/* The wait is over: the operation it blocked in completes now
+		 * (woken == 2: it got the lock a callback must run under). */
 		struct dt_value r = f->retval;
+		int go_on = t->woken == 2;
 		t->woken = 0;
 		if (f->body == DT_NONE) {
 			thread_start_body(m, cpu, thread, f);
 			return;
 		}
+		if (go_on && dt_op_continue(m, cpu, &r) != DT_OPR_RESUME)
+			return;
 		dt_body_resume(m, cpu, f, &r);
 		return;
 	}

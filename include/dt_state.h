@@ -275,7 +275,8 @@ struct dt_thread {
 	uint32_t wait_step;     /* flush: the call's step; lock: when it began to wait */
 	uint32_t callback;      /* lesson thread: its body */
 	uint16_t interrupt;     /* worker: whose work item; ISR thread: its interrupt */
-	uint8_t woken;          /* BLOCKED -> READY: the wait is over, resume the body */
+	uint8_t woken;          /* BLOCKED -> READY: 1 resume the body, 2 go on with the
+				   operation (its callback runs under the lock it got) */
 	uint8_t pad;
 	uint32_t ready_step;
 	uint32_t runs;          /* dispatches that started a body */

@@ -349,7 +349,10 @@ static void dpc_return(struct dt_machine *m, unsigned cpu, struct dt_frame *f)
 	e->rule = 16;
 	if (c->qlen > 0)
 		return;
+	/* The queue is empty: whatever asked for a drain meanwhile is served. */
 	c->in_drain = 0;
+	c->drain_requested = 0;
+	c->tick_pending = 0;
 	dt_set_irql(m, cpu, c->drain_irql);
 	e = dt_trace_emit(m, DT_EV_DRAIN_END, (int)cpu);
 	e->rule = 16;

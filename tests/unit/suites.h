@@ -6,3 +6,6 @@
 DT_SUITE(rng)
 DT_SUITE(schedule)
 DT_SUITE(smoke)
+DT_SUITE(props)
+DT_SUITE(rules_dpc)
+DT_SUITE(rules_irq)

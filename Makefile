@@ -105,11 +105,14 @@ UNIT_SRCS := $(sort $(wildcard tests/unit/*.c))
 UNIT_OBJS := $(UNIT_SRCS:%.c=$(BUILD)/%.o)
 UNIT_BIN := $(BUILD)/unit_tests
 
-# The terminal front-end: built once tutor/ has C files.
+# The front-end: every tutor/*.c but main.c goes into libdttutor.a, which
+# the unit tests link too; main.c makes the dpctutor program once it exists.
 TUTOR_SRCS := $(sort $(wildcard tutor/*.c))
 TUTOR_OBJS := $(TUTOR_SRCS:%.c=$(BUILD)/%.o)
+TUTOR_LIB_OBJS := $(filter-out $(BUILD)/tutor/main.o,$(TUTOR_OBJS))
+TUTOR_LIB := $(BUILD)/libdttutor.a
 TUTOR_BIN := $(BUILD)/dpctutor
-ifneq ($(TUTOR_SRCS),)
+ifneq ($(wildcard tutor/main.c),)
 HAVE_TUTOR := 1
 PROGRAMS := $(TUTOR_BIN)
 else
@@ -218,7 +221,7 @@ $(BUILD)/engine/%.o: engine/%.c $(FLAGS_STAMP)
 
 $(BUILD)/tests/unit/%.o: tests/unit/%.c $(FLAGS_STAMP)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CPPFLAGS) $(CHECK_CFLAGS) $(ALL_CFLAGS) $(DEPFLAGS) -c $< -o $@
+	$(CC) $(ALL_CPPFLAGS) -Itutor $(CHECK_CFLAGS) $(TUTOR_CFLAGS) $(ALL_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
 $(BUILD)/tutor/%.o: tutor/%.c $(FLAGS_STAMP)
 	@mkdir -p $(@D)

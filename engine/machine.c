@@ -256,7 +256,23 @@ const struct dt_state *dt_machine_state(const struct dt_machine *m)
 
 /* ---- bodies ------------------------------------------------------------- */
 
-static void body_reply_apply(struct dt_machine *m, struct dt_frame *f,
+/* A body that never reaches an operation: at DISPATCH or above the CPU
+ * never gets back, which real Windows ends with the DPC watchdog (R33). */
+static void body_over_budget(struct dt_machine *m, unsigned cpu, struct dt_frame *f,
+			     const struct dt_body_reply *r)
+{
+	const char *msg = r->message[0] ? r->message : "ran its whole budget without a step";
+	if (m->st.cpus[cpu].irql >= DT_DISPATCH_LEVEL) {
+		dt_bugcheck(m, (int)cpu, DT_BUGCODE_DPC_WATCHDOG_VIOLATION, 0, f->charge_us,
+			    m->st.sw.watchdog_single_us, 0, DT_BCR_BODY_BUDGET, 33);
+		m->st.outcome.message = dt_machine_intern(m, msg);
+		m->st.outcome.pos = r->pos;
+		return;
+	}
+	dt_machine_fail_lesson(m, msg, r->pos);
+}
+
+static void body_reply_apply(struct dt_machine *m, unsigned cpu, struct dt_frame *f,
 			     const struct dt_body_reply *r)
 {
 	switch (r->status) {
@@ -273,6 +289,9 @@ static void body_reply_apply(struct dt_machine *m, struct dt_frame *f,
 		f->op.kind = DT_OP_NONE;
 		f->op.pos = r->pos;
 		f->state = DT_FS_RETURNED;
+		break;
+	case DT_BODY_BUDGET:
+		body_over_budget(m, cpu, f, r);
 		break;
 	default:
 		dt_machine_fail_lesson(m, r->message[0] ? r->message : "the lesson failed", r->pos);
@@ -309,7 +328,6 @@ uint16_t dt_body_start(struct dt_machine *m, const struct dt_call *call, unsigne
 void dt_body_resume(struct dt_machine *m, unsigned cpu, struct dt_frame *f,
 		    const struct dt_value *result)
 {
-	(void)cpu;
 	struct dt_body_reply r;
 	memset(&r, 0, sizeof(r));
 	r.status = DT_BODY_ERROR;
@@ -319,7 +337,7 @@ void dt_body_resume(struct dt_machine *m, unsigned cpu, struct dt_frame *f,
 	}
 	m->host->body_resume(m->ctx, m->bodies[f->body], result, &r);
 	r.message[sizeof(r.message) - 1] = '\0';
-	body_reply_apply(m, f, &r);
+	body_reply_apply(m, cpu, f, &r);
 }
 
 void dt_body_end(struct dt_machine *m, struct dt_frame *f)

@@ -118,6 +118,9 @@ enum dt_body_status {
 	DT_BODY_OP = 0,        /* stopped before reply.op */
 	DT_BODY_RETURNED = 1,  /* returned reply.retval */
 	DT_BODY_ERROR = 2,     /* the lesson failed: reply.message at reply.pos */
+	DT_BODY_BUDGET = 3,    /* ran its whole instruction budget without reaching an
+				  operation: 0x133 at DISPATCH or above, else a lesson
+				  error (reply.message says how many instructions) */
 };
 
 struct dt_body_reply {

@@ -322,6 +322,7 @@ enum dt_bugcheck_reason {
 	DT_BCR_IRQL_NOT_GREATER,    /* R35 0x9 */
 	DT_BCR_NULL_DPC_ROUTINE,    /* R43 */
 	DT_BCR_VERIFIER_IRQL,       /* R35 0xC4 under Driver Verifier IRQL checking */
+	DT_BCR_BODY_BUDGET,         /* R33: a callback looped at DISPATCH or above without a step */
 };
 
 struct dt_outcome {
@@ -335,7 +336,7 @@ struct dt_outcome {
 	uint32_t code;          /* bug-check code */
 	uint64_t p[4];          /* bug-check parameters */
 	uint16_t cycle[8];      /* deadlock: CPUs (or threads), each waiting for the next's lock */
-	uint32_t message;       /* lesson error: interned message */
+	uint32_t message;       /* lesson error (or a 0x133 from a looping callback): interned text */
 	uint32_t pad2;
 	struct dt_srcpos pos;   /* lesson error: where */
 };

@@ -88,6 +88,12 @@ void dt_choice_item(const struct dt_machine *m, const struct dt_choice *c,
 /* Why CPU `cpu` cannot take a step now, in one phrase. */
 const char *dt_cpu_blocked_reason(const struct dt_machine *m, unsigned cpu, char *buf, size_t size)
 {
+	if (!buf || size == 0)
+		return "";
+	if (!m || cpu >= m->st.ncpus) {
+		snprintf(buf, size, "there is no CPU %u", cpu);
+		return buf;
+	}
 	const struct dt_cpu *c = &m->st.cpus[cpu];
 	switch (dt_cpu_next_action(m, cpu)) {
 	case DT_ACT_HALTED:

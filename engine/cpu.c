@@ -35,6 +35,7 @@ int dt_lock_try(struct dt_machine *m, unsigned lock, unsigned cpu, unsigned fram
 void dt_lock_release(struct dt_machine *m, unsigned lock)
 {
 	m->st.locks[lock].owner_cpu = -1;
+	m->st.locks[lock].released_step = m->st.step + 1;
 }
 
 enum dt_cpu_action dt_cpu_next_action(const struct dt_machine *m, unsigned cpu)
@@ -186,10 +187,17 @@ static void obtain_lock(struct dt_machine *m, unsigned cpu)
 	e->rule = f->body == DT_NONE && f->kind == DT_FRAME_ISR ? 3 : 60;
 	if (f->body == DT_NONE) { /* the lock a frame needs before its body */
 		f->state = DT_FS_AT_OP;
-		if (f->kind == DT_FRAME_ISR)
+		if (f->kind == DT_FRAME_ISR) {
+			const struct dt_interrupt *in = &m->st.interrupts[f->object];
+			e = dt_trace_emit(m, DT_EV_ISR_ENTER, (int)cpu);
+			dt_trace_obj(e, DT_OBJ_INTERRUPT, f->object);
+			e->arg[0] = in->message_id;
+			e->rule = 3;
+			e->cause_step = m->st.locks[lock].released_step;
 			isr_start(m, cpu, f);
-		else
+		} else {
 			dpc_start(m, cpu, f);
+		}
 		return;
 	}
 	/* Inside an acquire operation: the operation completes now. */

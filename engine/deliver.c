@@ -89,11 +89,12 @@ void dt_device_event(struct dt_machine *m, unsigned event, unsigned cpu)
 	dev->regs[DT_REG_INTSTATUS] |= ev->bits;
 	ev->fired++;
 	int sent = line_may_send(m, dev, line, ev->bits);
+	int merged = sent && line->kind == DT_LINE_LEVEL && line->in_service;
 	struct dt_trace_event *e = dt_trace_emit(m, DT_EV_DEVICE_EVENT, -1);
 	dt_trace_obj(e, DT_OBJ_EVENT, event);
 	e->arg[0] = cpu;
 	e->arg[1] = dev->regs[DT_REG_INTSTATUS];
-	e->result = sent;
+	e->result = sent && !merged;
 	e->rule = sent ? 4 : 7;
 	if (!sent)
 		return;

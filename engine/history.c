@@ -246,6 +246,22 @@ static int rebuild(struct dt_session *s, size_t n)
 	return rc;
 }
 
+/* Is c enabled in state v?  The live machine briefly holds v to answer. */
+static int choice_enabled_in(struct dt_session *s, const struct dt_state *v,
+			     const struct dt_choice *c)
+{
+	struct dt_state *live = (struct dt_state *)dt_machine_state(s->m);
+	unsigned char *save = malloc(s->state_size);
+	if (!save)
+		return 0;
+	memcpy(save, live, s->state_size);
+	memcpy(live, v, s->state_size);
+	int ok = dt_machine_choice_enabled(s->m, c);
+	memcpy(live, save, s->state_size);
+	free(save);
+	return ok;
+}
+
 int dt_session_step(struct dt_session *s, const struct dt_choice *c)
 {
 	if (!s || !c)
@@ -256,22 +272,17 @@ int dt_session_step(struct dt_session *s, const struct dt_choice *c)
 			s->cursor++; /* redo: the recorded future */
 			return DT_OK;
 		}
-		/* Branch: refuse before discarding anything if c is not enabled. */
+		/* Branch: refuse before touching anything if c is not enabled at
+		 * the viewed step (enabledness depends on the state alone). */
 		const struct dt_state *v = dt_session_view(s);
 		if (v->outcome.kind != DT_RUNNING)
 			return DT_EHALTED;
+		if (!choice_enabled_in(s, v, c))
+			return DT_ENOTENABLED;
 		size_t at = s->cursor;
 		int rc = rebuild(s, at);
 		if (rc)
 			return rc;
-		if (!dt_machine_choice_enabled(s->m, c)) {
-			/* Nothing is lost: replay the recorded future again. */
-			for (size_t i = at; i < s->nlog; i++)
-				dt_machine_step(s->m, &s->log[i]);
-			memcpy(s->prev, dt_machine_state(s->m), s->state_size);
-			s->cursor = at;
-			return DT_ENOTENABLED;
-		}
 		future_discard(s, at);
 	}
 	int rc = dt_machine_step(s->m, c);

@@ -146,6 +146,8 @@ struct dt_lock {
 	uint16_t interrupt;      /* the interrupt whose lock it is, DT_NONE */
 	uint32_t acquired_step;  /* step it was last taken */
 	uint32_t acquisitions;
+	uint32_t released_step;  /* step it was last released */
+	uint32_t pad;
 };
 
 /* A watched shared value (product.md "Shared state"). */

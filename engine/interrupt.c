@@ -267,8 +267,11 @@ int dt_op_interrupt(struct dt_machine *m, unsigned cpu, const struct dt_op *op,
 	case DT_OP_INTR_ACQUIRE_LOCK:
 		if (in->passive && m->st.cpus[cpu].irql != DT_PASSIVE_LEVEL) {
 			/* R52: a DPC may not take a passive interrupt's lock. */
-			if (dt_verifier_finding(m, cpu, DT_VF_PASSIVE_LOCK_AT_DISPATCH, 52) < 0)
+			int v = dt_verifier_finding(m, cpu, DT_VF_PASSIVE_LOCK_AT_DISPATCH, 52);
+			if (v < 0)
 				return DT_OPR_HALT;
+			if (v == 0)
+				return DT_OPR_RESUME; /* continued in the debugger: no lock */
 		}
 		return intr_lock(m, cpu, in);
 	case DT_OP_INTR_RELEASE_LOCK:

@@ -78,7 +78,7 @@ static int wait_search(const struct dt_machine *m, struct wait_path *p, unsigned
 	p->cpu[p->n] = (uint16_t)cpu;
 	p->frame[p->n] = (uint8_t)frame;
 	p->n++;
-	const struct dt_lock *l = &m->st.locks[m->st.cpus[cpu].frames[frame].lock];
+	const struct dt_lock *l = &m->st.locks[m->st.cpus[cpu].frames[frame].spin_lock];
 	if (l->owner_cpu >= 0) {
 		const struct dt_cpu *o = &m->st.cpus[l->owner_cpu];
 		for (unsigned k = l->owner_frame; k < o->nframes; k++) {

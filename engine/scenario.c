@@ -330,12 +330,12 @@ static unsigned callback_lock(struct dt_machine *m, unsigned device)
 static int isr_thread(struct dt_machine *m, unsigned intr, unsigned *out)
 {
 	const struct dt_interrupt *in = &m->st.interrupts[intr];
-	const struct dt_line *line = &m->st.devices[in->device].lines[in->line];
 	char name[DT_NAME_MAX];
+	uint64_t all = m->st.ncpus == 64 ? ~0ull : (1ull << m->st.ncpus) - 1;
 	snprintf(name, sizeof(name), "%.20s.isr%u",
 		 dt_machine_string(m, m->st.devices[in->device].name), in->message_id);
-	return dt_thread_new(m, DT_THREAD_PASSIVE_ISR, name, DT_NO_CALLBACK, line->affinity, intr,
-			     out);
+	/* R51: the ISR thread may run on any CPU, not only the line's. */
+	return dt_thread_new(m, DT_THREAD_PASSIVE_ISR, name, DT_NO_CALLBACK, all, intr, out);
 }
 
 /* Room for everything one more interrupt needs. */

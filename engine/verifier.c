@@ -26,6 +26,7 @@ int dt_verifier_finding(struct dt_machine *m, unsigned cpu, unsigned finding, un
 		e->result = 0;
 		return 0;
 	}
+	e->result = -1;
 	dt_bugcheck(m, (int)cpu, DT_BUGCODE_KMODE_EXCEPTION_NOT_HANDLED, 0x80000003u,
 		    DT_FAKE_RETURN_ADDRESS, 0, 0, DT_BCR_VERIFIER_BREAK, 34);
 	return -1;

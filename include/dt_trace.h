@@ -77,8 +77,8 @@
  *   DPC_REMOVE        obj=dpc; result TRUE when it was queued (R20)
  *   FLUSH             KeFlushQueuedDpcs; result 1 when nothing to wait for
  *   IRQ_DISCARDED     obj=interrupt; a request for a disabled interrupt (R70)
- *   VERIFIER          arg0 = enum dt_verifier_finding; result 1 proceeds,
- *                     0 returns without acting, else the 0x1E bug check (R34)
+ *   VERIFIER          arg0 = enum dt_verifier_finding_code; result 1 proceeds,
+ *                     0 returns without acting, -1 the 0x1E bug check (R34)
  */
 #ifndef DT_TRACE_H
 #define DT_TRACE_H

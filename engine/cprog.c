@@ -184,6 +184,7 @@ static void cbody_resume(void *ctx, void *body, const struct dt_value *result,
 		b->pc++;
 	}
 	fail(reply, "the body ran its whole budget without reaching an operation", b->pc);
+	reply->status = DT_BODY_BUDGET; /* the engine decides: 0x133 or a lesson error */
 }
 
 static int chost_build(void *ctx, struct dt_machine *m)

@@ -184,7 +184,8 @@ static void obtain_lock(struct dt_machine *m, unsigned cpu)
 	f->spin_lock = DT_NONE;
 	struct dt_trace_event *e = dt_trace_emit(m, DT_EV_LOCK_OBTAINED, (int)cpu);
 	dt_trace_obj(e, DT_OBJ_LOCK, lock);
-	e->rule = f->body == DT_NONE && f->kind == DT_FRAME_ISR ? 3 : 60;
+	/* R03 an ISR's interrupt lock, R42 a DPC's callback lock, R60 an acquire. */
+	e->rule = f->body != DT_NONE ? 60 : f->kind == DT_FRAME_ISR ? 3 : 42;
 	if (f->body == DT_NONE) { /* the lock a frame needs before its body */
 		f->state = DT_FS_AT_OP;
 		if (f->kind == DT_FRAME_ISR) {

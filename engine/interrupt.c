@@ -193,6 +193,10 @@ static int op_queue_workitem(struct dt_machine *m, unsigned cpu, unsigned intr,
 		e->arg[1] = m->st.dpcs[in->dpc].queue_cpu;
 		e->result = r;
 		e->rule = 41;
+		if (!r) {
+			e->cause_step = m->st.dpcs[in->dpc].queued_step;
+			e->cause_cpu = m->st.dpcs[in->dpc].queued_by_cpu;
+		}
 	} else {
 		r = dt_workitem_queue(m, intr, (int)cpu);
 	}

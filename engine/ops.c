@@ -104,6 +104,13 @@ static int op_core2(struct dt_machine *m, unsigned cpu, const struct dt_op *op,
 	case DT_OP_SPINLOCK_RELEASE:
 	case DT_OP_SPINLOCK_ACQUIRE_AT_DPC:
 	case DT_OP_SPINLOCK_RELEASE_FROM_DPC:
+		if (m->st.sw.umdf) {
+			dt_machine_fail_lesson(m, "KeAcquireSpinLockAtDpcLevel and "
+					       "KeReleaseSpinLockFromDpcLevel are kernel-mode only: "
+					       "not available in UMDF mode (R80)", op->pos);
+			return DT_OPR_HALT;
+		}
+		return dt_op_lock(m, cpu, op, result);
 	case DT_OP_WAITLOCK_ACQUIRE:
 	case DT_OP_WAITLOCK_RELEASE:
 		return dt_op_lock(m, cpu, op, result);
@@ -194,6 +201,11 @@ void dt_perform_op(struct dt_machine *m, unsigned cpu)
 		dt_trace_emit(m, DT_EV_GET_IRQL, (int)cpu)->result = c->irql;
 		break;
 	case DT_OP_GET_PROCESSOR:
+		if (m->st.sw.umdf) {
+			dt_machine_fail_lesson(m, "KeGetCurrentProcessorNumber is kernel-mode only: "
+					       "not available in UMDF mode (R80)", op.pos);
+			return;
+		}
 		result = dt_int(cpu);
 		dt_trace_emit(m, DT_EV_GET_PROCESSOR, (int)cpu)->result = cpu;
 		break;

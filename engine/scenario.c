@@ -375,7 +375,7 @@ int dt_interrupt_create(struct dt_machine *m, unsigned device,
 	}
 	if (!room_for(st, &cfg, cfg.passive_handling)) {
 		*status = DT_STATUS_INSUFFICIENT_RESOURCES;
-		return DT_OK;
+		return DT_ELIMIT; /* a full table: the lesson is too big for the machine */
 	}
 	if (cfg.work_item != DT_NO_CALLBACK && dt_workers_ensure(m)) {
 		*status = DT_STATUS_INSUFFICIENT_RESOURCES;

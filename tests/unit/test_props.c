@@ -35,20 +35,35 @@
 #define P_ALL 0xFull
 
 /* Devices, their interrupts (in creation order) and the watched values. */
-enum { D_NIC, D_DISK, D_MSI, D_USB, P_NDEV };
-enum { I_NIC, I_DISK, I_MSI0, I_MSI1, I_USB, P_NINT };
-#define V_QT(i) (i)             /* TRUE results of interrupt i's queue calls */
-#define V_DR(i) (P_NINT + (i))  /* DPC entries of interrupt i (racy RMW) */
-#define V_TOTAL (2 * P_NINT)    /* all DPC entries (racy RMW) */
+enum {
+	D_NIC,
+	D_DISK,
+	D_MSI,
+	D_USB,
+	P_NDEV
+};
+enum {
+	I_NIC,
+	I_DISK,
+	I_MSI0,
+	I_MSI1,
+	I_USB,
+	P_NINT
+};
+#define V_QT(i) (i)	       /* TRUE results of interrupt i's queue calls */
+#define V_DR(i) (P_NINT + (i)) /* DPC entries of interrupt i (racy RMW) */
+#define V_TOTAL (2 * P_NINT)   /* all DPC entries (racy RMW) */
 #define P_NVARS (2 * P_NINT + 1)
-#define P_LONG_US 40            /* the DPC's long step on CPU 0 */
+#define P_LONG_US 40 /* the DPC's long step on CPU 0 */
 
 struct pint {
 	unsigned dev, kind, dirql;
 	uint64_t affinity;
 };
 
-/* Interrupt i is line/message `line` of device `dev`. */
+/* Interrupt i: its device, line kind, DIRQL and affinity.  A device's
+ * lines are added in this order, so the MSI device's messages are 0, 1. */
+/* clang-format off */
 static const struct pint pints[P_NINT] = {
 	[I_NIC] = { D_NIC, DT_LINE_EDGE, 5, P_ALL },
 	[I_DISK] = { D_DISK, DT_LINE_LEVEL, 7, 0x3 },
@@ -56,6 +71,7 @@ static const struct pint pints[P_NINT] = {
 	[I_MSI1] = { D_MSI, DT_LINE_MSI, 10, 0xC },
 	[I_USB] = { D_USB, DT_LINE_LEVEL, 5, 0x9 },
 };
+/* clang-format on */
 static const char *const dev_names[P_NDEV] = { "nic", "disk", "msi", "usb" };
 
 /* Named device events: device, line, status bits. */
@@ -64,7 +80,7 @@ static const struct {
 	unsigned dev, line;
 	uint32_t bits;
 } pevents[] = {
-	{ "nic", D_NIC, 0, 1 },  { "disk", D_DISK, 0, 1 }, { "disk2", D_DISK, 0, 2 },
+	{ "nic", D_NIC, 0, 1 },	 { "disk", D_DISK, 0, 1 }, { "disk2", D_DISK, 0, 2 },
 	{ "msi0", D_MSI, 0, 1 }, { "msi1", D_MSI, 1, 2 },  { "usb", D_USB, 0, 1 },
 };
 #define P_NEVENTS (sizeof(pevents) / sizeof(pevents[0]))
@@ -206,17 +222,17 @@ struct checker {
  * location), which would dominate millions of per-step checks: these
  * checks only call into Check when they fail.
  */
-#define CK(cond, ...)                                                                     \
-	do {                                                                              \
-		if (!(cond)) {                                                            \
-			snprintf(ck_msg, sizeof(ck_msg), __VA_ARGS__);                    \
-			ck_abort_msg("seed %u step %u: %s", ck->seed, st->step, ck_msg);  \
-		}                                                                         \
+#define CK(cond, ...)                                                                    \
+	do {                                                                             \
+		if (!(cond)) {                                                           \
+			snprintf(ck_msg, sizeof(ck_msg), __VA_ARGS__);                   \
+			ck_abort_msg("seed %u step %u: %s", ck->seed, st->step, ck_msg); \
+		}                                                                        \
 	} while (0)
-#define REQUIRE(cond, ...)                                                                \
-	do {                                                                              \
-		if (!(cond))                                                              \
-			ck_abort_msg(__VA_ARGS__);                                        \
+#define REQUIRE(cond, ...)                         \
+	do {                                       \
+		if (!(cond))                       \
+			ck_abort_msg(__VA_ARGS__); \
 	} while (0)
 static char ck_msg[256];
 
@@ -281,26 +297,34 @@ static void check_state(struct checker *ck, const struct dt_state *st)
 			unsigned in = cpu->pending[p].interrupt;
 			CK(in < st->ninterrupts, "pending interrupt %u", in);
 			CK(cpu->pending[p].irql == st->interrupts[in].dirql, "pending IRQL");
-			CK((pints[in].affinity >> c) & 1, "interrupt %u pending on CPU %u outside its affinity", in, c);
+			CK((pints[in].affinity >> c) & 1,
+			   "interrupt %u pending on CPU %u outside its affinity", in, c);
 			for (unsigned q = p + 1; q < cpu->npending; q++)
-				CK(cpu->pending[q].interrupt != in, "R06: interrupt %u pending twice on CPU %u", in, c);
+				CK(cpu->pending[q].interrupt != in,
+				   "R06: interrupt %u pending twice on CPU %u", in, c);
 		}
 		unsigned ndpc = 0;
 		for (unsigned k = 0; k < cpu->nframes; k++) {
 			const struct dt_frame *f = &cpu->frames[k];
 			/* The IRQL the CPU had when this frame was pushed: the frame
 			 * below, or with no frame the drain's DISPATCH or PASSIVE. */
-			unsigned below = k ? cpu->frames[k - 1].irql
-					   : (cpu->in_drain ? DT_DISPATCH_LEVEL : DT_PASSIVE_LEVEL);
+			unsigned below = k ? cpu->frames[k - 1].irql :
+					     (cpu->in_drain ? DT_DISPATCH_LEVEL : DT_PASSIVE_LEVEL);
 			/* Each frame preempted the one below it: strictly higher IRQL
 			 * (R02, R17: no DPC preempts a DPC, an ISR only a lower IRQL). */
 			if (k)
-				CK(f->irql > below, "CPU %u frame %u IRQL %u not above %u", c, k, f->irql, below);
-			CK(f->kind == DT_FRAME_ISR || f->kind == DT_FRAME_DPC, "CPU %u frame kind %u", c, f->kind);
+				CK(f->irql > below, "CPU %u frame %u IRQL %u not above %u", c, k,
+				   f->irql, below);
+			CK(f->kind == DT_FRAME_ISR || f->kind == DT_FRAME_DPC,
+			   "CPU %u frame kind %u", c, f->kind);
 			if (f->kind == DT_FRAME_ISR) {
 				CK(f->object < st->ninterrupts, "ISR frame object");
-				CK(f->irql == st->interrupts[f->object].sync_irql, "R03: ISR at SynchronizeIrql");
-				CK(f->saved_irql == below, "CPU %u ISR frame saved IRQL %u, below %u", c, f->saved_irql, below);
+				CK(f->irql == st->interrupts[f->object].sync_irql, "R03: ISR at "
+										   "SynchronizeIrq"
+										   "l");
+				CK(f->saved_irql == below,
+				   "CPU %u ISR frame saved IRQL %u, below %u", c, f->saved_irql,
+				   below);
 				CK(f->lock == st->interrupts[f->object].lock, "ISR frame lock");
 				if (f->state == DT_FS_SPINNING) {
 					CK(st->locks[f->lock].owner_cpu != (int)c,
@@ -320,13 +344,14 @@ static void check_state(struct checker *ck, const struct dt_state *st)
 				ndpc++;
 				/* R12: it runs on the CPU whose call queued it. */
 				CK(ck->frame_queuer[c][k] == (int)c,
-				   "R12: DPC %u runs on CPU %u but was queued by CPU %d", f->object, c,
-				   ck->frame_queuer[c][k]);
+				   "R12: DPC %u runs on CPU %u but was queued by CPU %d", f->object,
+				   c, ck->frame_queuer[c][k]);
 			}
 		}
 		CK(ndpc <= 1, "CPU %u has %u DPC frames", c, ndpc);
-		unsigned want = cpu->nframes ? cpu->frames[cpu->nframes - 1].irql
-					     : (cpu->in_drain ? DT_DISPATCH_LEVEL : DT_PASSIVE_LEVEL);
+		unsigned want = cpu->nframes ?
+					cpu->frames[cpu->nframes - 1].irql :
+					(cpu->in_drain ? DT_DISPATCH_LEVEL : DT_PASSIVE_LEVEL);
 		CK(cpu->irql == want, "CPU %u IRQL %u, its top frame says %u", c, cpu->irql, want);
 	}
 	for (unsigned d = 0; d < st->ndpcs; d++) {
@@ -335,10 +360,11 @@ static void check_state(struct checker *ck, const struct dt_state *st)
 		CK(dp->inserted == (in_queue[d] == 1), "DPC %u inserted=%u but in %u queues", d,
 		   dp->inserted, in_queue[d]);
 		if (dp->inserted)
-			CK(dp->queue_cpu == (int)holder[d], "DPC %u queue_cpu %d, held by CPU %u", d,
-			   dp->queue_cpu, holder[d]);
+			CK(dp->queue_cpu == (int)holder[d], "DPC %u queue_cpu %d, held by CPU %u",
+			   d, dp->queue_cpu, holder[d]);
 		else
-			CK(dp->queue_cpu == -1, "DPC %u not inserted but queue_cpu %d", d, dp->queue_cpu);
+			CK(dp->queue_cpu == -1, "DPC %u not inserted but queue_cpu %d", d,
+			   dp->queue_cpu);
 		CK(dp->running == dpc_frames[d], "DPC %u running %u, frames %u", d, dp->running,
 		   dpc_frames[d]);
 		if (dp->running > 1)
@@ -346,16 +372,18 @@ static void check_state(struct checker *ck, const struct dt_state *st)
 	}
 	/* R03: one ISR body of an interrupt at a time. */
 	for (unsigned i = 0; i < st->ninterrupts; i++)
-		CK(running_isr[i] <= 1, "R03: interrupt %u has %u ISR bodies running", i, running_isr[i]);
+		CK(running_isr[i] <= 1, "R03: interrupt %u has %u ISR bodies running", i,
+		   running_isr[i]);
 	/* A lock is owned exactly by the one frame that holds it. */
 	for (unsigned l = 0; l < st->nlocks; l++) {
 		CK(lock_holders[l] <= 1, "lock %u held by %u frames", l, lock_holders[l]);
 		if (lock_holders[l])
-			CK(st->locks[l].owner_cpu == lock_holder_cpu[l], "lock %u owner %d, held on CPU %d",
-			   l, st->locks[l].owner_cpu, lock_holder_cpu[l]);
+			CK(st->locks[l].owner_cpu == lock_holder_cpu[l],
+			   "lock %u owner %d, held on CPU %d", l, st->locks[l].owner_cpu,
+			   lock_holder_cpu[l]);
 		else
-			CK(st->locks[l].owner_cpu == -1, "lock %u owner %d but no frame holds it", l,
-			   st->locks[l].owner_cpu);
+			CK(st->locks[l].owner_cpu == -1, "lock %u owner %d but no frame holds it",
+			   l, st->locks[l].owner_cpu);
 	}
 }
 
@@ -364,7 +392,8 @@ static int highest_pending(const struct dt_cpu *c)
 {
 	int best = -1;
 	for (int i = 0; i < c->npending; i++)
-		if (c->pending[i].irql > c->irql && (best < 0 || c->pending[i].irql > c->pending[best].irql))
+		if (c->pending[i].irql > c->irql &&
+		    (best < 0 || c->pending[i].irql > c->pending[best].irql))
 			best = i;
 	return best;
 }
@@ -388,17 +417,21 @@ static void check_step(struct checker *ck, struct dt_machine *m, const struct dt
 	}
 	for (size_t i = ck->trace_seen; i < n; i++) {
 		const struct dt_trace_event *e = &t[i];
-		CK(e->step == st->step, "event %s has step %u", dt_event_kind_name(e->kind), e->step);
+		CK(e->step == st->step, "event %s has step %u", dt_event_kind_name(e->kind),
+		   e->step);
 		switch (e->kind) {
 		case DT_EV_QUEUE_DPC: {
 			unsigned d = e->object;
 			const struct dt_dpc *was = &ck->dpcs_before[d];
-			CK(e->cpu == stepping, "QUEUE_DPC on CPU %d, stepping %d", e->cpu, stepping);
+			CK(e->cpu == stepping, "QUEUE_DPC on CPU %d, stepping %d", e->cpu,
+			   stepping);
 			CK(e->frame == DT_FRAME_ISR, "QUEUE_DPC outside the ISR");
-			CK(e->arg[0] < P_NINT && st->interrupts[e->arg[0]].dpc == d, "QUEUE_DPC objects");
+			CK(e->arg[0] < P_NINT && st->interrupts[e->arg[0]].dpc == d, "QUEUE_DPC "
+										     "objects");
 			if (e->result) {
 				/* R11, R12: inserted, on the caller's queue. */
-				CK(!was->inserted, "R11: TRUE for DPC %u that was already queued", d);
+				CK(!was->inserted, "R11: TRUE for DPC %u that was already queued",
+				   d);
 				CK(e->arg[1] == e->cpu, "R12: queued on CPU %lld by CPU %d",
 				   (long long)e->arg[1], e->cpu);
 				ck->queuer[d] = e->cpu;
@@ -409,8 +442,9 @@ static void check_step(struct checker *ck, struct dt_machine *m, const struct dt
 			} else {
 				/* R11: FALSE changes nothing; it names the earlier queuing. */
 				CK(was->inserted, "R11: FALSE for DPC %u that was not queued", d);
-				CK(e->arg[1] == was->queue_cpu, "FALSE names queue %lld, it is on %d",
-				   (long long)e->arg[1], was->queue_cpu);
+				CK(e->arg[1] == was->queue_cpu,
+				   "FALSE names queue %lld, it is on %d", (long long)e->arg[1],
+				   was->queue_cpu);
 				CK(e->cause_step == was->queued_step, "FALSE cause step");
 				CK(st->dpcs[d].queue_cpu == was->queue_cpu &&
 					   st->dpcs[d].queued_step == was->queued_step,
@@ -422,26 +456,34 @@ static void check_step(struct checker *ck, struct dt_machine *m, const struct dt
 			unsigned d = e->object, c = (unsigned)e->cpu;
 			const struct dt_dpc *was = &ck->dpcs_before[d];
 			const struct cpu_snap *b = &ck->before[c];
-			CK(e->cpu == stepping, "DPC_DEQUEUE on CPU %d, stepping %d", e->cpu, stepping);
-			CK(was->inserted && was->queue_cpu == (int)c, "dequeued DPC %u was not on CPU %u", d, c);
-			CK(b->qlen > 0 && b->queue[0] == d, "R16: DPC %u dequeued but not at the head", d);
+			CK(e->cpu == stepping, "DPC_DEQUEUE on CPU %d, stepping %d", e->cpu,
+			   stepping);
+			CK(was->inserted && was->queue_cpu == (int)c,
+			   "dequeued DPC %u was not on CPU %u", d, c);
+			CK(b->qlen > 0 && b->queue[0] == d,
+			   "R16: DPC %u dequeued but not at the head", d);
 			/* R12: the queue it came from is its queuer's, per state and trace. */
-			CK(was->queued_by_cpu == (int)c, "R12: DPC %u queued by CPU %d runs on CPU %u", d,
-			   was->queued_by_cpu, c);
-			CK(e->cause_cpu == (int)c, "R12: DPC_DEQUEUE cause_cpu %d on CPU %u", e->cause_cpu, c);
-			CK(ck->queuer[d] == (int)c, "R12: trace says CPU %d queued DPC %u, dequeued on %u",
-			   ck->queuer[d], d, c);
+			CK(was->queued_by_cpu == (int)c,
+			   "R12: DPC %u queued by CPU %d runs on CPU %u", d, was->queued_by_cpu, c);
+			CK(e->cause_cpu == (int)c, "R12: DPC_DEQUEUE cause_cpu %d on CPU %u",
+			   e->cause_cpu, c);
+			CK(ck->queuer[d] == (int)c,
+			   "R12: trace says CPU %d queued DPC %u, dequeued on %u", ck->queuer[d], d,
+			   c);
 			CK(e->cause_step == ck->queued_step[d], "DPC_DEQUEUE cause step");
 			/* R16, R17: only below DISPATCH, or between routines of a drain. */
 			int top_isr_or_dpc = b->nframes &&
 					     (b->frames[b->nframes - 1].kind == DT_FRAME_DPC ||
 					      b->frames[b->nframes - 1].kind == DT_FRAME_ISR);
-			CK(!top_isr_or_dpc, "R17: CPU %u dequeued a DPC over a DPC or ISR frame", c);
+			CK(!top_isr_or_dpc, "R17: CPU %u dequeued a DPC over a DPC or ISR frame",
+			   c);
 			CK((b->irql < DT_DISPATCH_LEVEL && !b->in_drain) ||
 				   (b->in_drain && b->irql == DT_DISPATCH_LEVEL),
-			   "R16: CPU %u dequeued at IRQL %u (in_drain %u)", c, b->irql, b->in_drain);
+			   "R16: CPU %u dequeued at IRQL %u (in_drain %u)", c, b->irql,
+			   b->in_drain);
 			/* R13: inserted clears in the dequeue step, before the routine. */
-			CK(!st->dpcs[d].inserted, "R13: DPC %u still inserted after its dequeue", d);
+			CK(!st->dpcs[d].inserted, "R13: DPC %u still inserted after its dequeue",
+			   d);
 			const struct dt_cpu *cpu = &st->cpus[c];
 			if (st->outcome.kind == DT_RUNNING) {
 				CK(cpu->nframes == b->nframes + 1 &&
@@ -457,12 +499,13 @@ static void check_step(struct checker *ck, struct dt_machine *m, const struct dt
 			ck->spins++;
 			break;
 		case DT_EV_ISR_ENTER:
-			CK(e->irql_after == st->interrupts[e->object].sync_irql, "R03: ISR entered at IRQL %u",
-			   e->irql_after);
+			CK(e->irql_after == st->interrupts[e->object].sync_irql,
+			   "R03: ISR entered at IRQL %u", e->irql_after);
 			break;
 		case DT_EV_GET_IRQL:
 			if (e->frame == DT_FRAME_DPC)
-				CK(e->result == DT_DISPATCH_LEVEL, "R17: a DPC saw IRQL %lld", (long long)e->result);
+				CK(e->result == DT_DISPATCH_LEVEL, "R17: a DPC saw IRQL %lld",
+				   (long long)e->result);
 			break;
 		case DT_EV_GET_PROCESSOR:
 			CK(e->result == e->cpu, "KeGetCurrentProcessorNumber %lld on CPU %d",
@@ -494,15 +537,16 @@ static void check_frames(struct checker *ck, const struct dt_state *st, const st
 		int stepping = ch->kind == DT_CHOICE_CPU && ch->cpu == c;
 		if (stepping && act != DT_ACT_TAKE_INTERRUPT && act != DT_ACT_DEQUEUE_DPC && keep)
 			keep--; /* the top frame itself may change, or return */
-		CK(cpu->nframes >= keep, "CPU %u lost frames below its top (%u -> %u)", c, b->nframes,
-		   cpu->nframes);
+		CK(cpu->nframes >= keep, "CPU %u lost frames below its top (%u -> %u)", c,
+		   b->nframes, cpu->nframes);
 		for (unsigned k = 0; k < keep; k++)
 			CK(frame_same(&b->frames[k], &cpu->frames[k], busy),
 			   "CPU %u frame %u (of %u) changed in a step %s", c, k, b->nframes,
 			   stepping ? "of its own above it" : "of another CPU");
 		if (stepping)
 			continue;
-		CK(cpu->nframes == b->nframes && cpu->irql == b->irql && cpu->in_drain == b->in_drain,
+		CK(cpu->nframes == b->nframes && cpu->irql == b->irql &&
+			   cpu->in_drain == b->in_drain,
 		   "CPU %u changed in another CPU's step", c);
 		CK(cpu->qlen == b->qlen && memcmp(cpu->queue, b->queue, b->qlen) == 0,
 		   "R12: CPU %u's DPC queue changed in another CPU's step", c);
@@ -588,15 +632,16 @@ static void check_quiescent(struct checker *ck, struct world *w, const struct dt
 		/* Every TRUE result is one DPC entry; no FALSE adds one. */
 		CK(qt == in->queue_true, "interrupt %u: ISRs counted %lld TRUE, engine %u", i,
 		   (long long)qt, in->queue_true);
-		CK(d->runs == in->queue_true, "R11: interrupt %u: %u TRUE results but %u DPC entries", i,
-		   in->queue_true, d->runs);
+		CK(d->runs == in->queue_true,
+		   "R11: interrupt %u: %u TRUE results but %u DPC entries", i, in->queue_true,
+		   d->runs);
 		CK(d->inserts == in->queue_true, "interrupt %u: inserts %u", i, d->inserts);
 		CK(ck->true_from_trace[i] == in->queue_true, "interrupt %u: trace has %u TRUE", i,
 		   ck->true_from_trace[i]);
 		CK(!d->inserted && d->running == 0, "DPC %u still queued or running", in->dpc);
 		/* Racy read-modify-writes only lose updates, never invent them. */
-		CK(dr >= (d->runs ? 1 : 0) && dr <= d->runs, "interrupt %u: DPC count %lld of %u runs",
-		   i, (long long)dr, d->runs);
+		CK(dr >= (d->runs ? 1 : 0) && dr <= d->runs,
+		   "interrupt %u: DPC count %lld of %u runs", i, (long long)dr, d->runs);
 		sum_runs += d->runs;
 	}
 	int64_t total = st->vars[V_TOTAL].value.u.i;
@@ -611,10 +656,10 @@ static void check_same(unsigned seed, const struct dt_machine *a, const struct d
 	size_t na = dt_machine_trace_count(a), nb = dt_machine_trace_count(b);
 	REQUIRE(na == nb, "seed %u: trace lengths %zu and %zu", seed, na, nb);
 	REQUIRE(memcmp(dt_machine_trace(a), dt_machine_trace(b),
-			     na * sizeof(struct dt_trace_event)) == 0,
-		      "seed %u: traces differ", seed);
+		       na * sizeof(struct dt_trace_event)) == 0,
+		"seed %u: traces differ", seed);
 	REQUIRE(memcmp(dt_machine_state(a), dt_machine_state(b), dt_state_size(P_NCPUS)) == 0,
-		      "seed %u: final states differ", seed);
+		"seed %u: final states differ", seed);
 }
 
 /*
@@ -645,11 +690,11 @@ START_TEST(test_props_random_schedules_keep_invariants)
 			check_quiescent(&ck, &w, st);
 		} else {
 			REQUIRE(st->outcome.kind == DT_BUGCHECK && seed % 10 == 9,
-				      "seed %u: outcome %u", seed, st->outcome.kind);
+				"seed %u: outcome %u", seed, st->outcome.kind);
 			REQUIRE(st->outcome.code == DT_BUGCODE_DPC_WATCHDOG_VIOLATION &&
-					      st->outcome.p[0] == 0 && st->outcome.rule == 33,
-				      "seed %u: bug check 0x%x P1 %llu", seed, st->outcome.code,
-				      (unsigned long long)st->outcome.p[0]);
+					st->outcome.p[0] == 0 && st->outcome.rule == 33,
+				"seed %u: bug check 0x%x P1 %llu", seed, st->outcome.code,
+				(unsigned long long)st->outcome.p[0]);
 			const struct dt_cpu *cpu = &st->cpus[st->outcome.cpu];
 			int over = 0;
 			for (unsigned k = 0; k < cpu->nframes; k++)
@@ -670,16 +715,19 @@ START_TEST(test_props_random_schedules_keep_invariants)
 			struct dt_sched s;
 			sched_for(&s, seed);
 			REQUIRE(dt_machine_start_over(b) == DT_OK, "start over");
-			REQUIRE(dt_sched_run(&s, b, 100000) == steps, "seed %u: start over changed the run", seed);
+			REQUIRE(dt_sched_run(&s, b, 100000) == steps,
+				"seed %u: start over changed the run", seed);
 			check_same(seed, a, b);
 		}
 		dt_machine_destroy(a);
 		dt_machine_destroy(b);
-		REQUIRE(w.host.live_bodies == 0, "seed %u: %u bodies leaked", seed, w.host.live_bodies);
+		REQUIRE(w.host.live_bodies == 0, "seed %u: %u bodies leaked", seed,
+			w.host.live_bodies);
 	}
 	fprintf(stderr,
 		"props: %u seeds, %lu steps, quiescent %u, bugcheck %u (tight watchdog seeds %u), "
-		"FALSE results %lu, TRUE while running %lu, steps with 2 instances %lu, ISR spins %lu\n",
+		"FALSE results %lu, TRUE while running %lu, steps with 2 instances %lu, ISR spins "
+		"%lu\n",
 		n, total_steps, outcomes[DT_QUIESCENT], outcomes[DT_BUGCHECK], tight, falses,
 		requeued, concurrent, spins);
 	ck_assert_uint_eq(outcomes[DT_LESSON_ERROR], 0);

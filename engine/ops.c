@@ -102,6 +102,7 @@ static int op_core2(struct dt_machine *m, unsigned cpu, const struct dt_op *op,
 		return dt_op_interrupt(m, cpu, op, result);
 	case DT_OP_SPINLOCK_ACQUIRE:
 	case DT_OP_SPINLOCK_RELEASE:
+		return dt_op_lock(m, cpu, op, result); /* WDFSPINLOCK exists in UMDF too */
 	case DT_OP_SPINLOCK_ACQUIRE_AT_DPC:
 	case DT_OP_SPINLOCK_RELEASE_FROM_DPC:
 		if (m->st.sw.umdf) {

@@ -1829,6 +1829,35 @@ START_TEST(test_R80_umdf_ke_acquire_spinlock_at_dpc_level_is_lesson_error)
 }
 END_TEST
 
+/* R80: only Ke* calls are refused: WdfSpinLockAcquire/Release work in UMDF (WDFSPINLOCK). */
+START_TEST(test_R80_umdf_wdf_spinlock_is_not_a_lesson_error)
+{
+	struct wsc w;
+	w_init(&w, 2);
+	const struct dt_cinsn drv[] = {
+		CP_OP(0, DT_OP_SPINLOCK_ACQUIRE, H_SPIN, 0),
+		CP_WRITEI(V_RAN, 1),
+		CP_OP(0, DT_OP_SPINLOCK_RELEASE, H_SPIN, 0),
+		CP_RETI(0),
+	};
+	w.cfg.sw.umdf = 1;
+	w.want_spinlock = 1;
+	w.icfg.isr = W_PROG(&w, isr_ack);
+	w.icfg.dpc = W_PROG(&w, ret0);
+	w_thread(&w, "drv", W_PROG(&w, drv));
+	w_start(&w);
+	w_sched(&w, "t(drv)@0 0");
+	ck_assert_msg(w_st(&w)->outcome.kind == DT_RUNNING, "WdfSpinLockAcquire in UMDF: %s",
+		      dt_machine_string(w.m, w_st(&w)->outcome.message));
+	ck_assert_int_eq(w_st(&w)->locks[0].owner_cpu, 0);
+	w_run(&w);
+	ck_assert_int_eq(w_st(&w)->outcome.kind, DT_QUIESCENT);
+	ck_assert_int_eq(w_val(&w, V_RAN), 1);
+	ck_assert_int_eq(w_st(&w)->locks[0].owner_cpu, -1);
+	w_done(&w);
+}
+END_TEST
+
 Suite *rules_workitem_suite(void)
 {
 	Suite *s = suite_create("rules_workitem");
@@ -1865,6 +1894,7 @@ Suite *rules_workitem_suite(void)
 	tcase_add_test(tc, test_R80_umdf_ke_dpc_calls_are_lesson_errors);
 	tcase_add_test(tc, test_R80_umdf_ke_get_processor_number_is_lesson_error);
 	tcase_add_test(tc, test_R80_umdf_ke_acquire_spinlock_at_dpc_level_is_lesson_error);
+	tcase_add_test(tc, test_R80_umdf_wdf_spinlock_is_not_a_lesson_error);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -188,9 +188,12 @@ endef
 # binary.  Later steps (lesson checks, tmux UI tests) append here, e.g.
 #   CHECK_EXTRA += check-lessons check-ui
 CHECK_EXTRA ?=
+ifneq ($(wildcard tutor/main.c),)
+CHECK_EXTRA += check-lessons
+endif
 CHECK_STEPS = check-layering check-unit $(CHECK_EXTRA)
 
-.PHONY: all lib run bench check check-deps check-layering check-unit unit-tests deps \
+.PHONY: all lib run bench check check-deps check-layering check-unit check-lessons unit-tests deps \
 	clean install uninstall help FORCE
 
 all: $(LIB) $(PROGRAMS)
@@ -225,7 +228,7 @@ $(BUILD)/tests/unit/%.o: tests/unit/%.c $(FLAGS_STAMP)
 
 $(BUILD)/tutor/%.o: tutor/%.c $(FLAGS_STAMP)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CPPFLAGS) -Itutor $(TUTOR_CFLAGS) $(ALL_CFLAGS) $(DEPFLAGS) -c $< -o $@
+	$(CC) $(ALL_CPPFLAGS) -Itutor -DDT_DATADIR='"$(PREFIX)/share/dpctutor"' $(TUTOR_CFLAGS) $(ALL_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
 # The archive is rebuilt from scratch so that removed sources leave nothing
 # behind; with no engine sources yet it is an empty archive.
@@ -283,6 +286,11 @@ check-deps:
 check-layering:
 	@sh tests/check-layering.sh
 
+# Every lesson must pass --check (its closing line counts in CI).
+check-lessons: $(TUTOR_BIN)
+	@echo "lesson checks: $(TUTOR_BIN) --check lessons/*.lua"
+	env $(TEST_ENV) $(TEST_WRAPPER) ./$(TUTOR_BIN) --check $(sort $(filter-out lessons/api.lua,$(wildcard lessons/*.lua)))
+
 check-unit: $(UNIT_BIN)
 	@echo "unit tests: $(UNIT_BIN)$(if $(SUITE), $(SUITE))$(if $(TEST_WRAPPER), under valgrind)"
 	env $(TEST_ENV) $(TEST_WRAPPER) ./$(UNIT_BIN) $(SUITE)
@@ -316,25 +324,29 @@ deps:
 bindir := $(PREFIX)/bin
 libdir := $(PREFIX)/lib
 includedir := $(PREFIX)/include
-# Later: mandir := $(PREFIX)/share/man, lessondir := $(PREFIX)/share/dpctutor/lessons
+datadir := $(PREFIX)/share/dpctutor
+lessondir := $(datadir)/lessons
+# Later: mandir := $(PREFIX)/share/man
 
 install: all
 	$(INSTALL) -d $(DESTDIR)$(libdir) $(DESTDIR)$(includedir)/dpctutor
 	$(INSTALL) -m 644 $(LIB) $(DESTDIR)$(libdir)/libdtengine.a
 	$(INSTALL) -m 644 $(HEADERS) $(DESTDIR)$(includedir)/dpctutor/
 ifeq ($(HAVE_TUTOR),1)
-	$(INSTALL) -d $(DESTDIR)$(bindir)
+	$(INSTALL) -d $(DESTDIR)$(bindir) $(DESTDIR)$(lessondir)
 	$(INSTALL) -m 755 $(TUTOR_BIN) $(DESTDIR)$(bindir)/dpctutor
+	$(INSTALL) -m 644 $(wildcard lessons/*.lua) $(DESTDIR)$(lessondir)/
 endif
-	@# Later: the man page to $(DESTDIR)$(mandir)/man1 and lessons/ to
-	@# $(DESTDIR)$(lessondir).
+	@# Later: the man page to $(DESTDIR)$(mandir)/man1.
 
 uninstall:
 	rm -f $(DESTDIR)$(libdir)/libdtengine.a
 	rm -f $(addprefix $(DESTDIR)$(includedir)/dpctutor/,$(notdir $(HEADERS)))
 	rmdir $(DESTDIR)$(includedir)/dpctutor 2>/dev/null || true
 	rm -f $(DESTDIR)$(bindir)/dpctutor
-	@# Later: the man page and the lessons.
+	rm -f $(addprefix $(DESTDIR)$(lessondir)/,$(notdir $(wildcard lessons/*.lua)))
+	rmdir $(DESTDIR)$(lessondir) $(DESTDIR)$(datadir) 2>/dev/null || true
+	@# Later: the man page.
 
 # ---------------------------------------------------------------------------
 clean:

@@ -237,8 +237,13 @@ $(LIB): $(ENGINE_OBJS) $(FLAGS_STAMP)
 	@rm -f $@
 	$(AR) rcs $@ $(ENGINE_OBJS)
 
-$(UNIT_BIN): $(UNIT_OBJS) $(LIB)
-	$(CC) $(ALL_LDFLAGS) -o $@ $(UNIT_OBJS) $(LIB) $(CHECK_LIBS) $(LDLIBS)
+$(TUTOR_LIB): $(TUTOR_LIB_OBJS) $(FLAGS_STAMP)
+	@mkdir -p $(@D)
+	@rm -f $@
+	$(AR) rcs $@ $(TUTOR_LIB_OBJS)
+
+$(UNIT_BIN): $(UNIT_OBJS) $(TUTOR_LIB) $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(UNIT_OBJS) $(TUTOR_LIB) $(LIB) $(CHECK_LIBS) $(TUTOR_LIBS) $(LDLIBS)
 
 $(BUILD)/bench/%.o: bench/%.c $(FLAGS_STAMP)
 	@mkdir -p $(@D)
@@ -252,8 +257,8 @@ $(BENCH_BIN): $(BUILD)/bench/bench_engine.o $(LIB)
 bench: $(BENCH_BIN)
 	./$(BENCH_BIN)
 
-$(TUTOR_BIN): $(TUTOR_OBJS) $(LIB)
-	$(CC) $(ALL_LDFLAGS) -o $@ $(TUTOR_OBJS) $(LIB) $(TUTOR_LIBS) $(LDLIBS)
+$(TUTOR_BIN): $(BUILD)/tutor/main.o $(TUTOR_LIB) $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(BUILD)/tutor/main.o $(TUTOR_LIB) $(LIB) $(TUTOR_LIBS) $(LDLIBS)
 
 -include $(DEPFILES)
 

@@ -189,6 +189,7 @@ static int op_queue_workitem(struct dt_machine *m, unsigned cpu, unsigned intr,
 		r = dt_dpc_insert(m, in->dpc, cpu);
 		struct dt_trace_event *e = dt_trace_emit(m, DT_EV_QUEUE_DPC, (int)cpu);
 		dt_trace_obj(e, DT_OBJ_DPC, in->dpc);
+		e->value = dt_int(DT_OP_QUEUE_WORKITEM_FOR_ISR);
 		e->arg[0] = intr;
 		e->arg[1] = m->st.dpcs[in->dpc].queue_cpu;
 		e->result = r;

@@ -85,8 +85,9 @@ int dt_op_kdpc(struct dt_machine *m, unsigned cpu, const struct dt_op *op,
 		int r = dt_dpc_insert(m, dpc, cpu);
 		struct dt_trace_event *e = dt_trace_emit(m, DT_EV_QUEUE_DPC, (int)cpu);
 		dt_trace_obj(e, DT_OBJ_DPC, dpc);
+		e->value = dt_int(DT_OP_KE_INSERT_QUEUE_DPC);
 		e->arg[0] = -1;
-		e->arg[1] = r ? d->queue_cpu : d->queue_cpu;
+		e->arg[1] = d->queue_cpu;
 		e->result = r;
 		e->rule = 19;
 		if (!r) {

@@ -176,14 +176,14 @@ int dt_spin_acquire(struct dt_machine *m, unsigned cpu, unsigned lock, int raise
 		f->nheld++;
 		struct dt_trace_event *e = dt_trace_emit(m, DT_EV_LOCK_ACQUIRE, (int)cpu);
 		dt_trace_obj(e, DT_OBJ_LOCK, lock);
-		e->rule = 60;
+		e->rule = m->st.locks[lock].kind == DT_LOCK_WDFSPINLOCK ? 63 : 60;
 		return 1;
 	}
 	f->state = DT_FS_SPINNING;
 	f->spin_lock = (uint16_t)lock;
 	struct dt_trace_event *e = dt_trace_emit(m, DT_EV_LOCK_SPIN, (int)cpu);
 	dt_trace_obj(e, DT_OBJ_LOCK, lock);
-	e->rule = 60;
+	e->rule = m->st.locks[lock].kind == DT_LOCK_WDFSPINLOCK ? 63 : 60;
 	e->cause_cpu = m->st.locks[lock].owner_cpu;
 	e->cause_step = m->st.locks[lock].acquired_step;
 	dt_check_deadlock(m, cpu);
@@ -209,7 +209,7 @@ int dt_spin_release(struct dt_machine *m, unsigned cpu, unsigned lock)
 		}
 		struct dt_trace_event *e = dt_trace_emit(m, DT_EV_LOCK_RELEASE, (int)cpu);
 		dt_trace_obj(e, DT_OBJ_LOCK, lock);
-		e->rule = 60;
+		e->rule = m->st.locks[lock].kind == DT_LOCK_WDFSPINLOCK ? 63 : 60;
 		return 1;
 	}
 	return 0;

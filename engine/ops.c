@@ -47,6 +47,7 @@ static struct dt_value op_queue_dpc_for_isr(struct dt_machine *m, unsigned cpu,
 		intr->queue_false++;
 	struct dt_trace_event *e = dt_trace_emit(m, DT_EV_QUEUE_DPC, (int)cpu);
 	dt_trace_obj(e, DT_OBJ_DPC, intr->dpc);
+	e->value = dt_int(DT_OP_QUEUE_DPC_FOR_ISR); /* which call queued it */
 	e->arg[0] = in;
 	e->arg[1] = inserted ? d->queue_cpu : earlier_queue;
 	e->result = inserted;
@@ -169,6 +170,8 @@ void dt_perform_op(struct dt_machine *m, unsigned cpu)
 		e = dt_trace_emit(m, DT_EV_SHARED_WRITE, (int)cpu);
 		dt_trace_obj(e, DT_OBJ_VAR, op.index);
 		e->value = op.value;
+		e->arg[0] = v->value.kind; /* the value it overwrites (a lost update shows) */
+		memcpy(&e->arg[1], &v->value.u, sizeof(e->arg[1]));
 		e->cause_step = v->last_write_step;
 		e->cause_cpu = v->last_writer_cpu;
 		v->value = op.value;

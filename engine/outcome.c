@@ -175,6 +175,8 @@ int dt_machine_settle(struct dt_machine *m, int events_left)
 	if (nb) {
 		thread_deadlock(m, blocked, nb, -1);
 		m->st.outcome.step = m->st.step;
+		if (m->trace_on && m->ntrace)
+			m->trace[m->ntrace - 1].step = m->st.step; /* no step was taken */
 		return DT_OK;
 	}
 	m->st.outcome.kind = DT_QUIESCENT;

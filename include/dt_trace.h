@@ -38,14 +38,16 @@
  *   ISR_RETURN        obj=interrupt; result = the ISR's BOOLEAN
  *   LINE_REASSERTED   obj=interrupt; level line still asserted after return:
  *                     pending again on this CPU (R07)
- *   QUEUE_DPC         obj=dpc; arg0 = interrupt; result TRUE/FALSE (R10, R11);
- *                     arg1 = the queue CPU; FALSE: cause = the inserting step
+ *   QUEUE_DPC         obj=dpc; arg0 = interrupt (-1 for a KDPC); result TRUE/FALSE
+ *                     (R10, R11, R19, R41); arg1 = the queue CPU; value = the
+ *                     dt_op_kind of the call; FALSE: cause = the inserting step
  *   DPC_DEQUEUE       obj=dpc; "inserted" clears here (R13); arg0 = queue
  *                     length after; cause = the inserting step
  *   DPC_RETURN        obj=dpc; arg0 = 1 when the drain continues
  *   DRAIN_END         the queue is empty: IRQL back to irql_after (R16)
  *   SHARED_READ       obj=var; value = value read
- *   SHARED_WRITE      obj=var; value = value written; cause = previous write
+ *   SHARED_WRITE      obj=var; value = value written; cause = previous write;
+ *                     arg0 = the overwritten value's kind, arg1 = its payload
  *   REG_READ          obj=device; arg0 = register; result = value
  *   REG_WRITE         obj=device; arg0 = register; arg1 = value written;
  *                     result = register after (INTSTATUS is write-1-to-clear)

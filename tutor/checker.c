@@ -1,0 +1,222 @@
+/*
+ * checker.c - `dpctutor --check`: is a lesson sound?
+ *
+ * For each lesson it verifies: the file loads; the story runs to its end
+ * with every expectation true; every prediction's answer is what the
+ * engine actually does at that point; every exists-challenge is unsolved
+ * along the story's path and solved by its reference schedule; every
+ * challenge has hints; a for-all challenge names its variants (its proof
+ * by the explorer arrives with the explorer).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "checker.h"
+#include "script_int.h"
+#include "story.h"
+
+struct out {
+	FILE *f;
+	int verbose;
+};
+
+static void transcript(void *ctx, enum story_line_kind kind, const char *text)
+{
+	struct out *o = ctx;
+	if (!o->verbose)
+		return;
+	const char *prefix = kind == STORY_EVENT ? "    " : "  ";
+	fprintf(o->f, "%s%s\n", prefix, text);
+}
+
+/* Call the function at idx with no arguments under the budget: truthy? */
+static int call_pred(struct rt *rt, int idx, int *truthy, char **err)
+{
+	lua_State *L = rt_lua(rt);
+	lua_pushvalue(L, idx);
+	if (sb_pcall(rt->sb, 0, 1, err))
+		return -1;
+	*truthy = lua_toboolean(L, -1);
+	lua_pop(L, 1);
+	return 0;
+}
+
+/* Replay a reference schedule on a fresh run: does `reach` ever hold? */
+static int reference_reaches(const char *path, const struct rt_options *opt, int index,
+			     const char *schedule, char *why, size_t size)
+{
+	struct rt *rt;
+	char *err = NULL;
+	if (rt_open(path, opt, &rt, &err)) {
+		snprintf(why, size, "reload failed: %s", err ? err : "?");
+		free(err);
+		return 0;
+	}
+	struct dt_schedule s;
+	struct dt_schedule_error serr;
+	int reached = 0;
+	if (dt_schedule_parse(schedule, &s, &serr)) {
+		snprintf(why, size, "reference schedule: column %u: %s", serr.column, serr.reason);
+		rt_close(rt);
+		return 0;
+	}
+	lua_State *L = rt_lua(rt);
+	struct dt_machine *m = rt_machine(rt);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, rt_challenges_ref(rt));
+	lua_rawgeti(L, -1, index);
+	lua_getfield(L, -1, "reach");
+	int reach = lua_gettop(L);
+	for (size_t i = 0; i < s.nitems && !reached && !why[0]; i++) {
+		struct dt_choice c;
+		if (dt_schedule_item_choice(m, &s.items[i], &c, &serr)) {
+			snprintf(why, size, "reference schedule: column %u: %s", serr.column,
+				 serr.reason);
+			break;
+		}
+		for (uint32_t k = 0; k < s.items[i].repeat && !reached; k++) {
+			if (rt_step(rt, &c) != DT_OK) {
+				snprintf(why, size, "reference schedule: column %u: not possible at "
+					 "step %u", s.items[i].column, dt_machine_state(m)->step + 1);
+				break;
+			}
+			char *perr = NULL;
+			if (call_pred(rt, reach, &reached, &perr)) {
+				snprintf(why, size, "reach() failed: %s", perr ? perr : "?");
+				free(perr);
+				break;
+			}
+		}
+	}
+	dt_schedule_free(&s);
+	rt_close(rt);
+	return reached;
+}
+
+static int check_hints(lua_State *L, int ch, char *why, size_t size)
+{
+	lua_getfield(L, ch, "hints");
+	int n = lua_istable(L, -1) ? (int)luaL_len(L, -1) : 0;
+	lua_pop(L, 1);
+	if (n == 0)
+		snprintf(why, size, "a challenge has no hints = { ... }");
+	return n > 0;
+}
+
+/* The challenges: declared, hinted, exists-ones unsolved and then solved. */
+static int check_challenges(struct rt *rt, const char *path, const struct rt_options *opt,
+			    int story_reached, struct out *o, char *why, size_t size)
+{
+	lua_State *L = rt_lua(rt);
+	if (rt_challenges_ref(rt) == LUA_NOREF)
+		return 1;
+	lua_rawgeti(L, LUA_REGISTRYINDEX, rt_challenges_ref(rt));
+	int list = lua_gettop(L), ok = 1;
+	lua_Integer n = luaL_len(L, list);
+	for (lua_Integer i = 1; i <= n && ok; i++) {
+		lua_rawgeti(L, list, i);
+		int ch = lua_gettop(L);
+		lua_getfield(L, ch, "kind");
+		int exists = strcmp(lua_tostring(L, -1), "exists") == 0;
+		lua_pop(L, 1);
+		ok = check_hints(L, ch, why, size);
+		if (ok && exists) {
+			if (story_reached & (1 << (i - 1))) {
+				snprintf(why, size, "challenge %d is already solved along the story's "
+					 "own path", (int)i);
+				ok = 0;
+			} else {
+				lua_getfield(L, ch, "reference");
+				char sched[2048];
+				snprintf(sched, sizeof(sched), "%s", lua_tostring(L, -1));
+				lua_pop(L, 1);
+				why[0] = '\0';
+				ok = reference_reaches(path, opt, (int)i, sched, why, size);
+				if (!ok && !why[0])
+					snprintf(why, size, "challenge %d: its reference schedule does "
+						 "not reach the goal", (int)i);
+			}
+		} else if (ok && o->verbose) {
+			fprintf(o->f, "  note: for-all challenge %d: the explorer's proof is not "
+				"available in this build\n", (int)i);
+		}
+		lua_settop(L, ch - 1);
+	}
+	lua_settop(L, list - 1);
+	return ok;
+}
+
+/* Which exists-challenges hold at the end of the story (bit i-1). */
+static int reached_now(struct rt *rt)
+{
+	lua_State *L = rt_lua(rt);
+	int bits = 0;
+	if (rt_challenges_ref(rt) == LUA_NOREF)
+		return 0;
+	lua_rawgeti(L, LUA_REGISTRYINDEX, rt_challenges_ref(rt));
+	lua_Integer n = luaL_len(L, -1);
+	for (lua_Integer i = 1; i <= n && i <= 30; i++) {
+		lua_rawgeti(L, -1, i);
+		lua_getfield(L, -1, "reach");
+		if (lua_isfunction(L, -1)) {
+			int t = 0;
+			char *err = NULL;
+			if (call_pred(rt, lua_gettop(L), &t, &err) == 0 && t)
+				bits |= 1 << (i - 1);
+			free(err);
+		}
+		lua_pop(L, 2);
+	}
+	lua_pop(L, 1);
+	return bits;
+}
+
+/* lessons/api.lua is for editors: it starts with ---@meta. */
+static int is_definitions(const char *path)
+{
+	char line[16] = "";
+	FILE *in = fopen(path, "r");
+	if (!in)
+		return 0;
+	if (!fgets(line, sizeof(line), in))
+		line[0] = '\0';
+	fclose(in);
+	return strncmp(line, "---@meta", 8) == 0;
+}
+
+int check_lesson(const char *path, const struct check_options *co, FILE *f)
+{
+	struct rt_options opt;
+	struct out o = { f, co->verbose };
+	struct rt *rt;
+	char *err = NULL, why[600] = "";
+	if (is_definitions(path)) {
+		fprintf(f, "skip %s: editor definitions (---@meta), not a lesson\n", path);
+		return -1;
+	}
+	rt_options_default(&opt);
+	opt.seed = co->seed;
+	opt.has_seed = co->has_seed;
+	opt.cpus = co->cpus;
+	if (co->verbose)
+		fprintf(f, "%s\n", path);
+	if (rt_open(path, &opt, &rt, &err)) {
+		fprintf(f, "FAIL %s: %s\n", path, err ? err : "cannot load");
+		free(err);
+		return 1;
+	}
+	struct story_io io = { &o, transcript, co->verbose };
+	struct story_result res;
+	int ok = story_run(rt, &io, &res) == 0;
+	if (!ok)
+		snprintf(why, sizeof(why), "%s", res.failure);
+	if (ok)
+		ok = check_challenges(rt, path, &opt, reached_now(rt), &o, why, sizeof(why));
+	if (ok)
+		fprintf(f, "PASS %s (%u steps, %u/%u predictions, %u/%u expectations)\n", path,
+			res.steps, res.asks_ok, res.asks, res.expects_ok, res.expects);
+	else
+		fprintf(f, "FAIL %s: %s\n", path, why);
+	rt_close(rt);
+	return ok ? 0 : 1;
+}

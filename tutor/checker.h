@@ -1,0 +1,21 @@
+/*
+ * checker.h - `dpctutor --check`: verifying lessons headless.
+ */
+#ifndef DT_CHECKER_H
+#define DT_CHECKER_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+struct check_options {
+	int verbose;      /* -v: the transcript and why each check passed or failed */
+	uint64_t seed;
+	int has_seed;
+	unsigned cpus;    /* 0 = the lesson's */
+};
+
+/* Check one lesson file; prints PASS/FAIL lines to f.  0 pass, 1 fail,
+ * -1 skipped (an editor definitions file such as lessons/api.lua). */
+int check_lesson(const char *path, const struct check_options *co, FILE *f);
+
+#endif

@@ -1,0 +1,280 @@
+/*
+ * main.c - the dpctutor command line.
+ *
+ *   dpctutor [LESSON]               the tutor (the terminal UI arrives later)
+ *   dpctutor --check [-v] [LESSON...]  verify lessons (all when none named)
+ *   dpctutor --plain LESSON         the story as plain lines, no curses
+ *   dpctutor --list [--rules]       the lessons found (or the rule cards)
+ *   dpctutor --new NAME             write a lesson skeleton that passes --check
+ *   dpctutor --watch FILE           re-check FILE whenever it changes
+ *
+ * Usage errors exit 2 with one line on stderr; --check exits 1 when any
+ * lesson fails.
+ */
+#include <dirent.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "checker.h"
+#include "lessons.h"
+#include "rules.h"
+#include "script.h"
+#include "story.h"
+
+#define DT_VERSION "0.1.0"
+
+enum mode { MODE_TUTOR, MODE_CHECK, MODE_PLAIN, MODE_LIST, MODE_NEW, MODE_WATCH };
+
+struct cli {
+	enum mode mode;
+	int verbose;
+	int rules;
+	const char *lessons_dir;
+	const char *arg;        /* --new NAME, --watch FILE */
+	struct check_options co;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: dpctutor [OPTIONS] [LESSON]\n"
+		"Learn how Windows drivers handle interrupts: ISRs, DPCs, work items, locks.\n"
+		"\n"
+		"  --check [-v] [LESSON...]  verify lessons (all found lessons when none named);\n"
+		"                            -v prints each transcript and every check\n"
+		"  --plain LESSON            print the lesson's story and events as plain lines\n"
+		"  --list [--rules]          list the lessons found (or the rule cards)\n"
+		"  --new NAME                write NAME.lua, a lesson skeleton that passes --check\n"
+		"  --watch FILE              re-run --check on FILE whenever it changes\n"
+		"  --seed N                  seed for the lesson's random streams\n"
+		"  --cpus N                  run with N CPUs (1..64) instead of the lesson's\n"
+		"  --lessons DIR             look for lessons in DIR first\n"
+		"  -v, --verbose             more detail\n"
+		"  -h, --help                this help\n"
+		"      --version             print the version\n"
+		"\n"
+		"LESSON is a file (lessons/03-queued-once.lua), a lesson id (queued-once) or a\n"
+		"number (2).  Lessons are found in --lessons DIR, $DPCTUTOR_LESSONS, ./lessons,\n"
+		"then the installed data directory.\n");
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "dpctutor: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, " (try --help)\n");
+	return 2;
+}
+
+static int parse_u64(const char *s, uint64_t max, uint64_t *out)
+{
+	char *end;
+	if (!s || !*s || *s == '-')
+		return -1;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (*end || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int parse(int argc, char **argv, struct cli *c)
+{
+	enum { O_CHECK = 256, O_PLAIN, O_LIST, O_RULES, O_NEW, O_WATCH, O_SEED, O_CPUS,
+	       O_LESSONS, O_VERSION };
+	static const struct option longopts[] = {
+		{ "check", no_argument, NULL, O_CHECK }, { "plain", no_argument, NULL, O_PLAIN },
+		{ "list", no_argument, NULL, O_LIST }, { "rules", no_argument, NULL, O_RULES },
+		{ "new", required_argument, NULL, O_NEW },
+		{ "watch", required_argument, NULL, O_WATCH },
+		{ "seed", required_argument, NULL, O_SEED },
+		{ "cpus", required_argument, NULL, O_CPUS },
+		{ "lessons", required_argument, NULL, O_LESSONS },
+		{ "verbose", no_argument, NULL, 'v' }, { "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, O_VERSION }, { NULL, 0, NULL, 0 },
+	};
+	int ch;
+	uint64_t v;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":vh", longopts, NULL)) != -1) {
+		switch (ch) {
+		case O_CHECK: c->mode = MODE_CHECK; break;
+		case O_PLAIN: c->mode = MODE_PLAIN; break;
+		case O_LIST: c->mode = MODE_LIST; break;
+		case O_RULES: c->rules = 1; break;
+		case O_NEW: c->mode = MODE_NEW; c->arg = optarg; break;
+		case O_WATCH: c->mode = MODE_WATCH; c->arg = optarg; break;
+		case O_LESSONS: c->lessons_dir = optarg; break;
+		case O_SEED:
+			if (parse_u64(optarg, UINT64_MAX, &v))
+				return usage_error("--seed needs a number, not '%s'", optarg);
+			c->co.seed = v;
+			c->co.has_seed = 1;
+			break;
+		case O_CPUS:
+			if (parse_u64(optarg, 64, &v) || v == 0)
+				return usage_error("--cpus needs 1..64, not '%s'", optarg);
+			c->co.cpus = (unsigned)v;
+			break;
+		case 'v': c->verbose = 1; break;
+		case 'h': usage(stdout); exit(0);
+		case O_VERSION: printf("dpctutor %s\n", DT_VERSION); exit(0);
+		case ':': return usage_error("%s needs an argument", argv[optind - 1]);
+		default: return usage_error("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	c->co.verbose = c->verbose;
+	return 0;
+}
+
+static void plain_line(void *ctx, enum story_line_kind kind, const char *text)
+{
+	(void)ctx;
+	const char *pre = kind == STORY_EVENT ? "    " : "";
+	printf("%s%s\n", pre, text);
+}
+
+static int run_plain(const char *path, const struct cli *c)
+{
+	struct rt_options opt;
+	struct rt *rt;
+	char *err = NULL;
+	rt_options_default(&opt);
+	opt.seed = c->co.seed;
+	opt.has_seed = c->co.has_seed;
+	opt.cpus = c->co.cpus;
+	if (rt_open(path, &opt, &rt, &err)) {
+		fprintf(stderr, "dpctutor: %s\n", err ? err : "cannot load the lesson");
+		free(err);
+		return 1;
+	}
+	const struct rt_lesson *l = rt_lesson(rt);
+	printf("%s\n", l->title);
+	if (l->goal)
+		printf("Goal: %s\n", l->goal);
+	printf("\n");
+	struct story_io io = { NULL, plain_line, 1 };
+	struct story_result res;
+	int rc = story_run(rt, &io, &res);
+	printf("\n%u steps; %u of %u predictions, %u of %u expectations as the lesson says\n",
+	       res.steps, res.asks_ok, res.asks, res.expects_ok, res.expects);
+	rt_close(rt);
+	return rc ? 1 : 0;
+}
+
+static void count(int rc, int *passed, int *failed)
+{
+	if (rc == 0)
+		(*passed)++;
+	else if (rc > 0)
+		(*failed)++;
+}
+
+static int run_check(int argc, char **argv, const struct cli *c)
+{
+	int passed = 0, failed = 0;
+	struct lesson_list list;
+	if (optind >= argc) {
+		lessons_find(c->lessons_dir, &list);
+		for (unsigned i = 0; i < list.n; i++)
+			count(check_lesson(list.paths[i], &c->co, stdout), &passed, &failed);
+		lessons_free(&list);
+	}
+	for (int i = optind; i < argc; i++) {
+		char path[1024];
+		if (lessons_resolve(c->lessons_dir, argv[i], path, sizeof(path))) {
+			printf("FAIL %s: no such lesson\n", argv[i]);
+			failed++;
+			continue;
+		}
+		count(check_lesson(path, &c->co, stdout), &passed, &failed);
+	}
+	printf("%d passed, %d failed\n", passed, failed);
+	return failed ? 1 : 0;
+}
+
+static int run_list(const struct cli *c)
+{
+	if (c->rules) {
+		size_t n;
+		const struct rule_card *cards = rule_cards(&n);
+		for (size_t i = 0; i < n; i++)
+			printf("%-4s [%c] %-28s %s\n", cards[i].id, cards[i].tag, cards[i].title,
+			       cards[i].sentence);
+		return 0;
+	}
+	struct lesson_list list;
+	lessons_find(c->lessons_dir, &list);
+	for (unsigned i = 0; i < list.n; i++)
+		printf("%s\n", list.paths[i]);
+	if (list.n == 0)
+		printf("no lessons found (see --help for where dpctutor looks)\n");
+	lessons_free(&list);
+	return 0;
+}
+
+static time_t mtime_of(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) ? 0 : st.st_mtime;
+}
+
+static int run_watch(const struct cli *c)
+{
+	time_t last = -1;
+	for (;;) {
+		time_t now = mtime_of(c->arg);
+		if (now != last) {
+			last = now;
+			printf("\n== %s\n", c->arg);
+			check_lesson(c->arg, &c->co, stdout);
+			fflush(stdout);
+		}
+		struct timespec ts = { 0, 300 * 1000 * 1000 };
+		nanosleep(&ts, NULL);
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli c;
+	memset(&c, 0, sizeof(c));
+	int rc = parse(argc, argv, &c);
+	if (rc)
+		return rc;
+	switch (c.mode) {
+	case MODE_CHECK:
+		return run_check(argc, argv, &c);
+	case MODE_LIST:
+		return run_list(&c);
+	case MODE_NEW:
+		return lessons_new(c.arg) ? 1 : 0;
+	case MODE_WATCH:
+		return run_watch(&c);
+	case MODE_PLAIN:
+	case MODE_TUTOR: {
+		char path[1024];
+		if (optind >= argc) {
+			if (c.mode == MODE_PLAIN)
+				return usage_error("%s needs a LESSON", "--plain");
+			printf("dpctutor %s: the terminal UI is not built yet (it arrives with the "
+			       "UI issue).\nTry: dpctutor --plain LESSON, dpctutor --check, "
+			       "dpctutor --list\n", DT_VERSION);
+			return 0;
+		}
+		if (optind + 1 < argc)
+			return usage_error("one LESSON at a time, got '%s' too", argv[optind + 1]);
+		if (lessons_resolve(c.lessons_dir, argv[optind], path, sizeof(path))) {
+			fprintf(stderr, "dpctutor: no lesson '%s' (try --list)\n", argv[optind]);
+			return 2;
+		}
+		return run_plain(path, &c);
+	}
+	}
+	return 0;
+}

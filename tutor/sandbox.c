@@ -1,0 +1,2085 @@
+/*
+ * sandbox.c - the lesson's Lua state: allow-list, budget, determinism.
+ *
+ * A lesson file is untrusted, so this file decides everything it can
+ * reach and everything it can cost.  The model is Redis's Lua embedding.
+ *
+ * What a lesson can reach.  Only five libraries are opened (base, string,
+ * table, math, utf8) and each table is cut down to an allow-list below;
+ * io, os, package, debug and coroutine are never opened, so no path
+ * (_G, _ENV, a metatable, load with an environment) leads to them.  Text
+ * chunks only: load() and the lesson loader pass mode "t", so precompiled
+ * bytecode, which can crash the VM, is refused.  The string metatable and
+ * every metatable the sandbox installs carry __metatable = false.
+ *
+ * What a lesson can cost.  A count hook runs every SB_GRAIN instructions
+ * and adds them to the run's budget.  When the budget is spent the hook
+ * yields if Lua can yield there (a coroutine the runtime resumes), and
+ * otherwise raises "ran N Lua instructions without reaching a step".
+ * Either way it re-arms itself to fire after every single instruction, so
+ * a pcall in the lesson that catches the error is stopped again at its
+ * very next instruction: nothing can swallow the budget.  The hook never
+ * sees work done inside C, so that work is charged by hand: the string
+ * and utf8 functions cost 1 + nargs + bytes/16, the table functions one
+ * unit per element they touch, and the allocator one unit per 16 bytes it
+ * hands out.  Strings longer than SB_STRING_MAX are refused by the
+ * allocator itself, whichever function builds them.
+ *
+ * The pattern rule.  Lua's matcher backtracks, and its cost grows as a
+ * power of the subject length with the number of backtracking items: a
+ * subject of n bytes, a pattern of m bytes with k items of the form x*,
+ * x+, x-, %bxy or %1-%9 (a quantifier that ends the pattern does not
+ * count: it never backtracks) and q items x? may take up to
+ *
+ *     W = (m + 1) * 2^q * (n + 1)^(k + 1)      steps ((n + 1)^k if '^'
+ *                                              anchors the pattern)
+ *
+ * A call with W above SB_PATTERN_WORK (2^27) is refused, and every call
+ * costs W / 128 of budget.  So string.find(("a"):rep(1e5), ".-.-.-.-.-b")
+ * is refused at once, while s:match("^(%w+)=(.*)$") on a 100-byte line
+ * costs about a thousand instructions.
+ *
+ * The host-time backstop.  A few single instructions do work proportional
+ * to a string's length (comparing two 1 MiB strings with '<' calls
+ * strcoll once per embedded zero byte).  The hook therefore also reads a
+ * monotonic clock; a run that takes longer than wall_ms (3 s) is stopped
+ * like one over budget.  An honest lesson spends its whole budget in a
+ * few milliseconds, so only a hostile lesson ever meets this limit - the
+ * one limit that is not deterministic.
+ *
+ * Determinism.  pairs() snapshots the keys and visits them sorted:
+ * numbers ascending, then strings in byte order, then false and true,
+ * then any other key in the order the objects were created.  Creation
+ * order comes from the allocator, which numbers every table, function,
+ * userdata and thread it allocates (struct sb_objmap).  tostring() prints
+ * "table: 3", numbering objects on first use.  table.sort is a stable
+ * merge sort (Lua's own quicksort picks pivots from clock() and time()).
+ * math.random draws from dt_rng stream DT_STREAM_LESSON.  Metatables
+ * with __gc or __mode are refused, because the garbage collector would
+ * decide what the lesson sees; a metatable in use is guarded so those
+ * fields cannot be added later.
+ *
+ * Nothing here is global: the state's allocator userdata is the struct
+ * sandbox, and lua_getallocf() finds it again from any callback.
+ */
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <lauxlib.h>
+#include <lualib.h>
+
+#include "dt_rng.h"
+#include "sandbox.h"
+
+#define SB_GRAIN 1000               /* instructions between hook calls */
+#define SB_GRAIN_SLOW 16            /* ... once instructions are slow */
+#define SB_SLOW_NS UINT64_C(1000000) /* a grain this long is "slow" */
+#define SB_BYTES_PER_UNIT 16        /* C work: bytes per budget unit */
+#define SB_PATTERN_WORK 134217728.0 /* 2^27 matcher steps */
+#define SB_PATTERN_PER_UNIT 128.0
+#define SB_STRING_SLACK 64          /* the string object's header */
+#define SB_TRACE_FRAMES 4           /* "stack traceback:" + 4 frames */
+#define SB_UV_PROBE_MAX 64
+#define SB_LOAD_SLOT 5              /* load(): the reader's last piece */
+
+/* Wrapper flags (upvalue 2 of every library closure the sandbox makes). */
+#define SB_KEEP_ORIG 1  /* upvalue 1 is the library's own function */
+#define SB_PAT_ANCHOR 2 /* '^' anchors the pattern (find, match, gsub) */
+#define SB_PAT_PLAIN 4  /* a true 4th argument means plain (find) */
+
+/* Live GC object -> creation serial; open addressing, linear probing. */
+struct sb_objmap {
+	uintptr_t *key; /* 0: empty slot */
+	uint64_t *serial;
+	size_t cap;     /* a power of two, or 0 */
+	size_t count;
+};
+
+/* The budget of one resume or protected call; runs nest. */
+struct sb_run {
+	struct sb_run *prev;
+	lua_State *L;      /* the thread it runs; it carries the hook */
+	uint64_t used;     /* instructions and charged C work so far */
+	uint64_t start_ns, last_ns;
+	int grain;
+	int over;          /* budget or host time spent: stop at once */
+	int wall;          /* ... and it was host time */
+	int can_yield;     /* a resume: stop by yielding where Lua can */
+};
+
+struct sandbox {
+	lua_State *L;
+	size_t mem_used, mem_cap;
+	unsigned budget;
+	uint64_t wall_ns;
+	struct sb_run *run;     /* innermost run; NULL when idle */
+	struct dt_rng rng;      /* math.random: DT_STREAM_LESSON */
+	struct sb_objmap objs;
+	uint64_t serial;        /* the last creation serial handed out */
+	const void *last_obj;   /* the newest GC object (calibration) */
+	/* lua_topointer(o) minus o's block, by type (see sb_calibrate) */
+	uintptr_t off_ud0, off_ud1, off_uv, off_thread;
+	int calibrated;
+	lua_Integer next_id;    /* the last tostring() id */
+	int ref_ids, ref_light, ref_guard, ref_frozen;
+	int frozen;
+	int string_refused;     /* the allocator refused a long string */
+	void (*print_fn)(void *ctx, const char *text);
+	void *print_ctx;
+	int warn_off;
+	size_t warn_len;
+	char warn_buf[256];
+};
+
+static struct sandbox *sb_of(lua_State *L)
+{
+	void *ud;
+
+	(void)lua_getallocf(L, &ud);
+	return ud;
+}
+
+/* ------------------------------------------------------------------ */
+/* Creation serials                                                    */
+
+static size_t sb_objmap_home(const struct sb_objmap *m, uintptr_t k)
+{
+	uint64_t h = (uint64_t)k;
+
+	h ^= h >> 33;
+	h *= UINT64_C(0xff51afd7ed558ccd);
+	h ^= h >> 33;
+	return (size_t)h & (m->cap - 1);
+}
+
+static size_t sb_objmap_find(const struct sb_objmap *m, uintptr_t k)
+{
+	size_t i;
+
+	if (m->cap == 0)
+		return 0;
+	for (i = sb_objmap_home(m, k); m->key[i]; i = (i + 1) & (m->cap - 1))
+		if (m->key[i] == k)
+			return i;
+	return m->cap;
+}
+
+static void sb_objmap_insert(struct sb_objmap *m, uintptr_t k, uint64_t s)
+{
+	size_t i = sb_objmap_home(m, k);
+
+	while (m->key[i])
+		i = (i + 1) & (m->cap - 1);
+	m->key[i] = k;
+	m->serial[i] = s;
+	m->count++;
+}
+
+static size_t sb_mem_room(const struct sandbox *sb)
+{
+	return sb->mem_used < sb->mem_cap ? sb->mem_cap - sb->mem_used : 0;
+}
+
+/* The map's memory counts against the cap like the state's own. */
+static int sb_objmap_grow(struct sandbox *sb)
+{
+	struct sb_objmap *m = &sb->objs, n = { 0 };
+	size_t unit = sizeof *n.key + sizeof *n.serial, i;
+
+	n.cap = m->cap ? m->cap * 2 : 1024;
+	if (n.cap * unit - m->cap * unit > sb_mem_room(sb))
+		return -1;
+	n.key = calloc(n.cap, sizeof *n.key);
+	n.serial = malloc(n.cap * sizeof *n.serial);
+	if (n.key == NULL || n.serial == NULL) {
+		free(n.key);
+		free(n.serial);
+		return -1;
+	}
+	for (i = 0; i < m->cap; i++)
+		if (m->key[i])
+			sb_objmap_insert(&n, m->key[i], m->serial[i]);
+	sb->mem_used += n.cap * unit - m->cap * unit;
+	free(m->key);
+	free(m->serial);
+	*m = n;
+	return 0;
+}
+
+/* Backward-shift deletion keeps every probe chain unbroken. */
+static void sb_objmap_remove(struct sb_objmap *m, uintptr_t k)
+{
+	size_t i = sb_objmap_find(m, k), j, h, mask = m->cap - 1;
+
+	if (i == m->cap)
+		return;
+	for (j = (i + 1) & mask; m->key[j]; j = (j + 1) & mask) {
+		h = sb_objmap_home(m, m->key[j]);
+		if (i < j ? (h <= i || h > j) : (h <= i && h > j)) {
+			m->key[i] = m->key[j];
+			m->serial[i] = m->serial[j];
+			i = j;
+		}
+	}
+	m->key[i] = 0;
+	m->count--;
+}
+
+static int sb_note_object(struct sandbox *sb, const void *p)
+{
+	if ((sb->objs.count + 1) * 2 > sb->objs.cap && sb_objmap_grow(sb))
+		return -1;
+	sb_objmap_insert(&sb->objs, (uintptr_t)p, ++sb->serial);
+	sb->last_obj = p;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* The budget                                                          */
+
+static void sb_hook(lua_State *L, lua_Debug *ar);
+
+static uint64_t sb_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * UINT64_C(1000000000) + (uint64_t)ts.tv_nsec;
+}
+
+/* Hook again after the next grain, or where the budget ends. */
+static void sb_arm(struct sb_run *r, lua_State *L, unsigned budget)
+{
+	uint64_t left = budget - r->used;
+	int count = r->grain;
+
+	if (left < (uint64_t)count)
+		count = (int)left;
+	lua_sethook(L, sb_hook, LUA_MASKCOUNT, count);
+}
+
+/* From now on the hook fires after every instruction. */
+static void sb_set_over(struct sb_run *r)
+{
+	r->over = 1;
+	lua_sethook(r->L, sb_hook, LUA_MASKCOUNT, 1);
+}
+
+static void sb_push_over(lua_State *L, struct sandbox *sb,
+			 const struct sb_run *r, int level)
+{
+	luaL_where(L, level);
+	if (r->wall)
+		lua_pushfstring(L, "took more than %d ms of host time without reaching a step",
+				(int)(sb->wall_ns / 1000000));
+	else
+		lua_pushfstring(L, "ran %I Lua instructions without reaching a step",
+				(lua_Integer)sb->budget);
+	lua_concat(L, 2);
+}
+
+/* Charge C work; raise at the caller's line once the budget is spent. */
+static void sb_charge(lua_State *L, uint64_t units)
+{
+	struct sandbox *sb = sb_of(L);
+	struct sb_run *r = sb->run;
+
+	if (r == NULL)
+		return;
+	if (!r->over) {
+		r->used += units < sb->budget ? units : sb->budget;
+		if (r->used < sb->budget)
+			return;
+		sb_set_over(r);
+	}
+	sb_push_over(L, sb, r, 1);
+	lua_error(L);
+}
+
+/* The allocator cannot raise: it only arms the hook. */
+static void sb_charge_alloc(struct sandbox *sb, size_t bytes)
+{
+	struct sb_run *r = sb->run;
+
+	if (r == NULL || r->over)
+		return;
+	r->used += bytes / SB_BYTES_PER_UNIT;
+	if (r->used >= sb->budget)
+		sb_set_over(r);
+}
+
+/* Account one hook call; 1 while the run may go on. */
+static int sb_tick(struct sandbox *sb, struct sb_run *r, lua_State *L)
+{
+	uint64_t now;
+
+	r->used += (unsigned)lua_gethookcount(L);
+	if (r->used >= sb->budget)
+		return 0;
+	now = sb_now_ns();
+	if (now - r->start_ns > sb->wall_ns) {
+		r->wall = 1;
+		return 0;
+	}
+	if (now - r->last_ns > SB_SLOW_NS)
+		r->grain = SB_GRAIN_SLOW;
+	r->last_ns = now;
+	return 1;
+}
+
+static void sb_hook(lua_State *L, lua_Debug *ar)
+{
+	struct sandbox *sb = sb_of(L);
+	struct sb_run *r = sb->run;
+
+	(void)ar;
+	if (r == NULL) { /* a thread that inherited the hook, run over */
+		lua_sethook(L, NULL, 0, 0);
+		return;
+	}
+	if (!r->over) {
+		if (sb_tick(sb, r, L)) {
+			sb_arm(r, L, sb->budget);
+			return;
+		}
+		r->over = 1;
+	}
+	lua_sethook(L, sb_hook, LUA_MASKCOUNT, 1);
+	if (L == r->L && r->can_yield && lua_isyieldable(L)) {
+		(void)lua_yield(L, 0); /* in a hook: returns, then Lua yields */
+		return;
+	}
+	sb_push_over(L, sb, r, 0); /* level 0 in a hook: the running code */
+	lua_error(L);
+}
+
+/*
+ * The first hook call comes after one instruction: after a hook-yield
+ * Lua skips one hook call, and this way it skips a single instruction.
+ */
+static void sb_run_begin(struct sandbox *sb, struct sb_run *r, lua_State *L,
+			 int can_yield)
+{
+	memset(r, 0, sizeof *r);
+	r->prev = sb->run;
+	r->L = L;
+	r->grain = SB_GRAIN;
+	r->can_yield = can_yield;
+	r->start_ns = r->last_ns = sb_now_ns();
+	sb->run = r;
+	sb->string_refused = 0;
+	lua_sethook(L, sb_hook, LUA_MASKCOUNT, 1);
+}
+
+static void sb_run_end(struct sandbox *sb, struct sb_run *r)
+{
+	struct sb_run *prev = r->prev;
+
+	lua_sethook(r->L, NULL, 0, 0);
+	sb->run = prev;
+	if (prev && prev->L == r->L) {
+		if (prev->over)
+			lua_sethook(prev->L, sb_hook, LUA_MASKCOUNT, 1);
+		else
+			sb_arm(prev, prev->L, sb->budget);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Memory                                                              */
+
+static int sb_is_object_tag(size_t tag)
+{
+	return tag == LUA_TTABLE || tag == LUA_TFUNCTION ||
+	       tag == LUA_TUSERDATA || tag == LUA_TTHREAD;
+}
+
+/*
+ * Lua's one allocator.  When ptr is NULL, osize is the type of the
+ * object being created (lua_Alloc's contract): that is how long strings
+ * are refused and how objects get their creation serial.
+ */
+static void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+	struct sandbox *sb = ud;
+	size_t old = ptr ? osize : 0;
+	void *p;
+
+	if (nsize == 0) {
+		if (ptr) {
+			sb_objmap_remove(&sb->objs, (uintptr_t)ptr);
+			sb->mem_used -= old;
+			free(ptr);
+		}
+		return NULL;
+	}
+	if (!ptr && osize == LUA_TSTRING && nsize > SB_STRING_MAX + SB_STRING_SLACK) {
+		sb->string_refused = 1;
+		return NULL;
+	}
+	if (nsize > old && nsize - old > sb_mem_room(sb))
+		return NULL;
+	p = realloc(ptr, nsize);
+	if (p == NULL)
+		return nsize <= old ? ptr : NULL; /* shrinking must not fail */
+	sb->mem_used = sb->mem_used - old + nsize;
+	if (!ptr && sb_is_object_tag(osize) && sb_note_object(sb, p)) {
+		free(p);
+		sb->mem_used -= nsize;
+		return NULL;
+	}
+	if (nsize > old)
+		sb_charge_alloc(sb, nsize - old);
+	return p;
+}
+
+/* ------------------------------------------------------------------ */
+/* Stable ids and creation order                                       */
+
+static int sb_is_ref(lua_State *L, int idx, int ref)
+{
+	int eq;
+
+	idx = lua_absindex(L, idx);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
+	eq = lua_rawequal(L, idx, -1);
+	lua_pop(L, 1);
+	return eq;
+}
+
+/* Is the value at idx a key of the registry table `ref`? */
+static int sb_in_set(lua_State *L, int idx, int ref)
+{
+	int in;
+
+	idx = lua_absindex(L, idx);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
+	lua_pushvalue(L, idx);
+	in = lua_rawget(L, -2) != LUA_TNIL;
+	lua_pop(L, 2);
+	return in;
+}
+
+/* The tostring() id of the object at idx, numbered on first use. */
+static lua_Integer sb_id_of(lua_State *L, struct sandbox *sb, int idx)
+{
+	lua_Integer id;
+
+	idx = lua_absindex(L, idx);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, sb->ref_ids);
+	lua_pushvalue(L, idx);
+	if (lua_rawget(L, -2) == LUA_TNUMBER) {
+		id = lua_tointeger(L, -1);
+	} else {
+		id = ++sb->next_id;
+		lua_pushvalue(L, idx);
+		lua_pushinteger(L, id);
+		lua_rawset(L, -4);
+	}
+	lua_pop(L, 2);
+	return id;
+}
+
+/* A full userdata's memory starts after a header that grows with nuv. */
+static uintptr_t sb_ud_offset(lua_State *L, const struct sandbox *sb, int idx)
+{
+	int n = 0, t;
+
+	for (;;) {
+		t = lua_getiuservalue(L, idx, n + 1);
+		lua_pop(L, 1);
+		if (t == LUA_TNONE || n == SB_UV_PROBE_MAX)
+			break;
+		n++;
+	}
+	return n == 0 ? sb->off_ud0 : sb->off_ud1 + (uintptr_t)(n - 1) * sb->off_uv;
+}
+
+/* The creation serial of the object at idx; UINT64_MAX if unknown. */
+static uint64_t sb_serial_of(lua_State *L, struct sandbox *sb, int idx)
+{
+	uintptr_t p;
+	size_t at;
+	uint64_t s = UINT64_MAX;
+	int type = lua_type(L, idx);
+
+	idx = lua_absindex(L, idx);
+	p = (uintptr_t)lua_topointer(L, idx);
+	if (type == LUA_TUSERDATA)
+		p -= sb_ud_offset(L, sb, idx);
+	else if (type == LUA_TTHREAD)
+		p -= sb->off_thread;
+	else if (type != LUA_TTABLE && type != LUA_TFUNCTION)
+		return s;
+	at = sb_objmap_find(&sb->objs, p);
+	if (sb->calibrated && at != sb->objs.cap)
+		return sb->objs.serial[at];
+	if (type != LUA_TFUNCTION)
+		return s;
+	lua_rawgeti(L, LUA_REGISTRYINDEX, sb->ref_light); /* light C function */
+	lua_pushvalue(L, idx);
+	if (lua_rawget(L, -2) == LUA_TNUMBER)
+		s = (uint64_t)lua_tointeger(L, -1);
+	lua_pop(L, 2);
+	return s;
+}
+
+static int sb_tostring(lua_State *L);
+
+/*
+ * Find each kind's offset between lua_topointer() and the block the
+ * allocator returned, by creating one of each and comparing.
+ */
+static void sb_calibrate(lua_State *L, struct sandbox *sb)
+{
+	uintptr_t a[3];
+	int ok, i;
+
+	lua_newtable(L);
+	ok = lua_topointer(L, -1) == sb->last_obj;
+	lua_pushcclosure(L, sb_tostring, 1);
+	ok = ok && lua_topointer(L, -1) == sb->last_obj;
+	lua_pop(L, 1);
+	for (i = 0; i < 3; i++) {
+		lua_newuserdatauv(L, 1, i);
+		a[i] = (uintptr_t)lua_topointer(L, -1) - (uintptr_t)sb->last_obj;
+		lua_pop(L, 1);
+	}
+	(void)lua_newthread(L);
+	sb->off_thread = (uintptr_t)lua_topointer(L, -1) - (uintptr_t)sb->last_obj;
+	lua_pop(L, 1);
+	sb->off_ud0 = a[0];
+	sb->off_ud1 = a[1];
+	sb->off_uv = a[2] - a[1];
+	sb->calibrated = ok;
+}
+
+/* Give serials to light C functions in t, in sorted-key order. */
+static lua_Integer sb_sorted_keys(lua_State *L, int t);
+
+static void sb_note_light(lua_State *L, struct sandbox *sb, int t)
+{
+	lua_Integer n, i;
+
+	t = lua_absindex(L, t);
+	n = sb_sorted_keys(L, t);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, sb->ref_light);
+	for (i = 1; i <= n; i++) {
+		lua_rawgeti(L, -2, i);
+		lua_rawget(L, t);
+		if (lua_type(L, -1) == LUA_TFUNCTION && sb_serial_of(L, sb, -1) == UINT64_MAX) {
+			lua_pushinteger(L, (lua_Integer)++sb->serial);
+			lua_rawset(L, -3);
+		} else {
+			lua_pop(L, 1);
+		}
+	}
+	lua_pop(L, 2);
+}
+
+/* ------------------------------------------------------------------ */
+/* Sorted pairs                                                        */
+
+enum { SB_KEY_NUMBER, SB_KEY_STRING, SB_KEY_BOOLEAN, SB_KEY_OTHER };
+
+struct sb_key {
+	int cls;
+	int isint;
+	lua_Integer i;      /* an integer key, or a boolean */
+	lua_Number d;       /* a float key */
+	const char *s;      /* a string key (kept alive by the key list) */
+	size_t len;
+	uint64_t serial;    /* any other key: creation order... */
+	uintptr_t ptr;      /* ... and, last resort, its address */
+	lua_Integer pos;    /* the key's place in the key list */
+};
+
+static int sb_cmp_u(uint64_t a, uint64_t b)
+{
+	return (a > b) - (a < b);
+}
+
+/* Exact comparison of an integer and a float (never NaN as a key). */
+static int sb_int_float_cmp(lua_Integer i, lua_Number d)
+{
+	lua_Number f;
+
+	if (d >= 9223372036854775808.0)
+		return -1;
+	if (d < -9223372036854775808.0)
+		return 1;
+	f = floor(d);
+	if (i != (lua_Integer)f)
+		return i < (lua_Integer)f ? -1 : 1;
+	return f < d ? -1 : 0;
+}
+
+static int sb_num_cmp(const struct sb_key *a, const struct sb_key *b)
+{
+	if (a->isint && b->isint)
+		return (a->i > b->i) - (a->i < b->i);
+	if (!a->isint && !b->isint)
+		return (a->d > b->d) - (a->d < b->d);
+	if (a->isint)
+		return sb_int_float_cmp(a->i, b->d);
+	return -sb_int_float_cmp(b->i, a->d);
+}
+
+static int sb_key_cmp(const void *pa, const void *pb)
+{
+	const struct sb_key *a = pa, *b = pb;
+	int c;
+
+	if (a->cls != b->cls)
+		return a->cls - b->cls;
+	switch (a->cls) {
+	case SB_KEY_NUMBER:
+		return sb_num_cmp(a, b);
+	case SB_KEY_STRING:
+		c = memcmp(a->s, b->s, a->len < b->len ? a->len : b->len);
+		return c ? c : sb_cmp_u(a->len, b->len);
+	case SB_KEY_BOOLEAN:
+		return (int)(a->i - b->i);
+	default:
+		c = sb_cmp_u(a->serial, b->serial);
+		return c ? c : sb_cmp_u(a->ptr, b->ptr);
+	}
+}
+
+static void sb_key_fill(lua_State *L, struct sandbox *sb, int idx,
+			struct sb_key *k)
+{
+	memset(k, 0, sizeof *k);
+	switch (lua_type(L, idx)) {
+	case LUA_TNUMBER:
+		k->cls = SB_KEY_NUMBER;
+		k->isint = lua_isinteger(L, idx);
+		if (k->isint)
+			k->i = lua_tointeger(L, idx);
+		else
+			k->d = lua_tonumber(L, idx);
+		break;
+	case LUA_TSTRING:
+		k->cls = SB_KEY_STRING;
+		k->s = lua_tolstring(L, idx, &k->len); /* a string: no conversion */
+		break;
+	case LUA_TBOOLEAN:
+		k->cls = SB_KEY_BOOLEAN;
+		k->i = lua_toboolean(L, idx);
+		break;
+	default:
+		k->cls = SB_KEY_OTHER;
+		k->serial = sb_serial_of(L, sb, idx);
+		k->ptr = (uintptr_t)lua_topointer(L, idx);
+		break;
+	}
+}
+
+/* Push a sequence of t's keys (raw) in the sandbox's order; its length. */
+static lua_Integer sb_sorted_keys(lua_State *L, int t)
+{
+	struct sandbox *sb = sb_of(L);
+	struct sb_key *keys;
+	lua_Integer n = 0, i = 0;
+	int list;
+
+	t = lua_absindex(L, t);
+	lua_pushnil(L);
+	while (lua_next(L, t)) {
+		lua_pop(L, 1);
+		n++;
+	}
+	sb_charge(L, (uint64_t)n);
+	lua_createtable(L, n < INT_MAX ? (int)n : INT_MAX, 0);
+	list = lua_gettop(L);
+	keys = lua_newuserdatauv(L, (size_t)n * sizeof *keys + 1, 0);
+	lua_pushnil(L);
+	while (lua_next(L, t)) {
+		lua_pop(L, 1);
+		if (i == n) { /* cannot happen: nothing runs between passes */
+			lua_pop(L, 1);
+			break;
+		}
+		lua_pushvalue(L, -1);
+		lua_rawseti(L, list, ++i);
+		sb_key_fill(L, sb, -1, &keys[i - 1]);
+		keys[i - 1].pos = i;
+	}
+	qsort(keys, (size_t)i, sizeof *keys, sb_key_cmp);
+	lua_createtable(L, (int)(i < INT_MAX ? i : INT_MAX), 0);
+	for (n = 0; n < i; n++) {
+		lua_rawgeti(L, list, keys[n].pos);
+		lua_rawseti(L, -2, n + 1);
+	}
+	lua_replace(L, list);
+	lua_pop(L, 1);
+	return i;
+}
+
+/* The iterator: upvalues are the sorted keys, the position, the table. */
+static int sb_pairs_next(lua_State *L)
+{
+	lua_Integer pos = lua_tointeger(L, lua_upvalueindex(2));
+
+	for (;;) {
+		if (lua_rawgeti(L, lua_upvalueindex(1), ++pos) == LUA_TNIL)
+			return 1; /* done (and stays done) */
+		lua_pushvalue(L, -1);
+		if (lua_rawget(L, lua_upvalueindex(3)) != LUA_TNIL)
+			break;
+		lua_pop(L, 2); /* removed during the traversal */
+	}
+	lua_pushinteger(L, pos);
+	lua_replace(L, lua_upvalueindex(2));
+	return 2;
+}
+
+static int sb_push_pairs(lua_State *L, int t)
+{
+	t = lua_absindex(L, t);
+	sb_sorted_keys(L, t);
+	lua_pushinteger(L, 0);
+	lua_pushvalue(L, t);
+	lua_pushcclosure(L, sb_pairs_next, 3);
+	lua_pushvalue(L, t);
+	lua_pushnil(L);
+	return 3;
+}
+
+static int sb_pairs(lua_State *L)
+{
+	luaL_checkany(L, 1);
+	if (luaL_getmetafield(L, 1, "__pairs") != LUA_TNIL) {
+		lua_pushvalue(L, 1);
+		lua_call(L, 1, 3);
+		return 3;
+	}
+	luaL_checktype(L, 1, LUA_TTABLE);
+	return sb_push_pairs(L, 1);
+}
+
+/* ------------------------------------------------------------------ */
+/* Base library replacements                                           */
+
+/* Like luaL_tolstring, with ids instead of addresses; pushes one value. */
+static const char *sb_tolstring(lua_State *L, int idx, size_t *len)
+{
+	struct sandbox *sb = sb_of(L);
+	lua_Integer id;
+	int t;
+
+	idx = lua_absindex(L, idx);
+	if (luaL_callmeta(L, idx, "__tostring")) {
+		if (!lua_isstring(L, -1))
+			luaL_error(L, "'__tostring' must return a string");
+		return lua_tolstring(L, -1, len);
+	}
+	switch (lua_type(L, idx)) {
+	case LUA_TNIL:
+	case LUA_TBOOLEAN:
+	case LUA_TNUMBER:
+	case LUA_TSTRING:
+		return luaL_tolstring(L, idx, len);
+	}
+	id = sb_id_of(L, sb, idx);
+	t = luaL_getmetafield(L, idx, "__name");
+	lua_pushfstring(L, "%s: %I", t == LUA_TSTRING ? lua_tostring(L, -1) :
+			luaL_typename(L, idx), id);
+	if (t != LUA_TNIL)
+		lua_remove(L, -2);
+	return lua_tolstring(L, -1, len);
+}
+
+static int sb_tostring(lua_State *L)
+{
+	luaL_checkany(L, 1);
+	sb_tolstring(L, 1, NULL);
+	return 1;
+}
+
+static int sb_print(lua_State *L)
+{
+	struct sandbox *sb = sb_of(L);
+	int n = lua_gettop(L), i;
+	luaL_Buffer b;
+
+	luaL_buffinit(L, &b);
+	for (i = 1; i <= n; i++) {
+		if (i > 1)
+			luaL_addchar(&b, '\t');
+		sb_tolstring(L, i, NULL);
+		luaL_addvalue(&b);
+	}
+	luaL_pushresult(&b);
+	if (sb->print_fn)
+		sb->print_fn(sb->print_ctx, lua_tostring(L, -1));
+	return 0;
+}
+
+static void sb_warnf(void *ud, const char *msg, int tocont)
+{
+	struct sandbox *sb = ud;
+	size_t room = sizeof sb->warn_buf - 1 - sb->warn_len, n = strlen(msg);
+
+	if (sb->warn_len == 0 && !tocont && msg[0] == '@') { /* control */
+		if (strcmp(msg, "@on") == 0)
+			sb->warn_off = 0;
+		else if (strcmp(msg, "@off") == 0)
+			sb->warn_off = 1;
+		return;
+	}
+	if (n > room)
+		n = room;
+	memcpy(sb->warn_buf + sb->warn_len, msg, n);
+	sb->warn_len += n;
+	if (tocont)
+		return;
+	sb->warn_buf[sb->warn_len] = '\0';
+	sb->warn_len = 0;
+	if (!sb->warn_off && sb->print_fn) {
+		char line[sizeof sb->warn_buf + 16];
+
+		snprintf(line, sizeof line, "warning: %s", sb->warn_buf);
+		sb->print_fn(sb->print_ctx, line);
+	}
+}
+
+static const char *sb_load_reader(lua_State *L, void *ud, size_t *size)
+{
+	const char *s;
+
+	(void)ud;
+	luaL_checkstack(L, 2, "too many nested functions");
+	lua_pushvalue(L, 1);
+	lua_call(L, 0, 1);
+	if (lua_isnil(L, -1)) {
+		lua_pop(L, 1);
+		*size = 0;
+		return NULL;
+	}
+	if (!lua_isstring(L, -1))
+		luaL_error(L, "reader function must return a string");
+	lua_replace(L, SB_LOAD_SLOT);
+	s = lua_tolstring(L, SB_LOAD_SLOT, size);
+	sb_charge(L, 1 + *size / SB_BYTES_PER_UNIT);
+	return s;
+}
+
+/* load(chunk [, name [, mode [, env]]]), text chunks only. */
+static int sb_load(lua_State *L)
+{
+	size_t len;
+	const char *s = lua_tolstring(L, 1, &len), *name;
+	const char *mode = luaL_optstring(L, 3, "bt");
+	int env = !lua_isnone(L, 4), status;
+
+	if (strchr(mode, 't') == NULL) {
+		luaL_pushfail(L);
+		lua_pushliteral(L, "a lesson can load text chunks only");
+		return 2;
+	}
+	if (s != NULL) {
+		name = luaL_optstring(L, 2, s);
+		sb_charge(L, 1 + len / SB_BYTES_PER_UNIT);
+		status = luaL_loadbufferx(L, s, len, name, "t");
+	} else {
+		name = luaL_optstring(L, 2, "=(load)");
+		luaL_checktype(L, 1, LUA_TFUNCTION);
+		lua_settop(L, SB_LOAD_SLOT);
+		status = lua_load(L, sb_load_reader, NULL, name, "t");
+	}
+	if (status != LUA_OK) {
+		luaL_pushfail(L);
+		lua_insert(L, -2);
+		return 2;
+	}
+	if (env) {
+		lua_pushvalue(L, 4);
+		if (!lua_setupvalue(L, -2, 1))
+			lua_pop(L, 1);
+	}
+	return 1;
+}
+
+static int sb_is_gc_key(lua_State *L, int idx)
+{
+	const char *s;
+
+	if (lua_type(L, idx) != LUA_TSTRING)
+		return 0;
+	s = lua_tostring(L, idx);
+	return strcmp(s, "__gc") == 0 || strcmp(s, "__mode") == 0;
+}
+
+static int sb_gc_key_error(lua_State *L, const char *key)
+{
+	return luaL_error(L, "'%s' is not allowed in a lesson's metatable (the "
+			  "garbage collector decides when it acts, so the lesson "
+			  "would not replay the same way)", key);
+}
+
+static int sb_has_guard(lua_State *L, const struct sandbox *sb, int idx)
+{
+	int g;
+
+	if (!lua_getmetatable(L, idx))
+		return 0;
+	g = sb_is_ref(L, -1, sb->ref_guard);
+	lua_pop(L, 1);
+	return g;
+}
+
+/* The guard's __newindex: a metatable in use cannot gain __gc/__mode. */
+static int sb_guard_newindex(lua_State *L)
+{
+	luaL_checktype(L, 1, LUA_TTABLE);
+	lua_settop(L, 3);
+	if (!lua_isnil(L, 3) && sb_is_gc_key(L, 2))
+		return sb_gc_key_error(L, lua_tostring(L, 2));
+	lua_rawset(L, 1);
+	return 0;
+}
+
+/* Refuse __gc/__mode; guard m unless it has a metatable of its own. */
+static void sb_check_metatable(lua_State *L, const struct sandbox *sb, int m)
+{
+	static const char *const bad[] = { "__gc", "__mode" };
+	size_t i;
+
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		lua_pushstring(L, bad[i]);
+		if (lua_rawget(L, m) != LUA_TNIL)
+			sb_gc_key_error(L, bad[i]);
+		lua_pop(L, 1);
+	}
+	if (lua_getmetatable(L, m)) {
+		lua_pop(L, 1);
+		return;
+	}
+	lua_rawgeti(L, LUA_REGISTRYINDEX, sb->ref_guard);
+	lua_setmetatable(L, m);
+}
+
+static int sb_setmetatable(lua_State *L)
+{
+	struct sandbox *sb = sb_of(L);
+	int t = lua_type(L, 2);
+
+	luaL_checktype(L, 1, LUA_TTABLE);
+	luaL_argexpected(L, t == LUA_TNIL || t == LUA_TTABLE, 2, "nil or table");
+	if (!sb_has_guard(L, sb, 1) &&
+	    luaL_getmetafield(L, 1, "__metatable") != LUA_TNIL)
+		return luaL_error(L, "cannot change a protected metatable");
+	if (t == LUA_TTABLE)
+		sb_check_metatable(L, sb, 2);
+	lua_settop(L, 2);
+	lua_setmetatable(L, 1);
+	return 1;
+}
+
+static int sb_getmetatable(lua_State *L)
+{
+	struct sandbox *sb = sb_of(L);
+
+	luaL_checkany(L, 1);
+	if (!lua_getmetatable(L, 1) || sb_is_ref(L, -1, sb->ref_guard)) {
+		lua_pushnil(L);
+		return 1;
+	}
+	(void)luaL_getmetafield(L, 1, "__metatable");
+	return 1;
+}
+
+static lua_CFunction sb_orig(lua_State *L)
+{
+	return lua_tocfunction(L, lua_upvalueindex(1));
+}
+
+static int sb_rawset(lua_State *L)
+{
+	struct sandbox *sb = sb_of(L);
+
+	luaL_checktype(L, 1, LUA_TTABLE);
+	if (sb_in_set(L, 1, sb->ref_frozen))
+		return luaL_error(L, "rawset: this table is frozen once the lesson "
+				  "has loaded; declare shared state in shared{}");
+	if (!lua_isnoneornil(L, 3) && sb_is_gc_key(L, 2) && sb_has_guard(L, sb, 1))
+		return sb_gc_key_error(L, lua_tostring(L, 2));
+	return sb_orig(L)(L);
+}
+
+/* ------------------------------------------------------------------ */
+/* Charged wrappers: work the count hook cannot see                    */
+
+static uint64_t sb_arg_cost(lua_State *L)
+{
+	int n = lua_gettop(L), i;
+	uint64_t bytes = 0;
+
+	for (i = 1; i <= n; i++)
+		if (lua_type(L, i) == LUA_TSTRING)
+			bytes += lua_rawlen(L, i);
+	return 1 + (uint64_t)n + bytes / SB_BYTES_PER_UNIT;
+}
+
+/* Many results would let one VARARG instruction copy them all. */
+static int sb_results(lua_State *L, int n)
+{
+	if (n <= SB_RESULTS_MAX)
+		return n;
+	lua_settop(L, 0);
+	return luaL_error(L, "too many results (a lesson's function returns at most %d values)",
+			  SB_RESULTS_MAX);
+}
+
+static int sb_charged(lua_State *L)
+{
+	sb_charge(L, sb_arg_cost(L));
+	return sb_results(L, sb_orig(L)(L));
+}
+
+/* string.rep: refuse long results; Lua loops forever on rep("", 1e18). */
+static int sb_str_rep(lua_State *L)
+{
+	size_t l, lsep;
+	lua_Integer n;
+	uint64_t total = UINT64_MAX;
+
+	luaL_checklstring(L, 1, &l);
+	n = luaL_checkinteger(L, 2);
+	luaL_optlstring(L, 3, "", &lsep);
+	if (n <= 0 || l + lsep == 0) {
+		lua_pushliteral(L, "");
+		return 1;
+	}
+	if ((uint64_t)n <= SB_STRING_MAX + 1)
+		total = (uint64_t)n * l + (uint64_t)(n - 1) * lsep;
+	if (total > SB_STRING_MAX)
+		return luaL_error(L, "string.rep: the result would be longer than %I bytes, "
+				  "the longest string a lesson can make", (lua_Integer)SB_STRING_MAX);
+	sb_charge(L, 1 + total / SB_BYTES_PER_UNIT);
+	return sb_orig(L)(L);
+}
+
+static int sb_is_text(lua_State *L, int idx)
+{
+	int t = lua_type(L, idx);
+
+	return t == LUA_TSTRING || t == LUA_TNUMBER;
+}
+
+/*
+ * string.format: refuse %p, and give %s our tostring() for tables and
+ * functions.  The scan mirrors Lua's: every '%' but "%%" takes an
+ * argument, and the conversion follows the flags, width and precision.
+ */
+static int sb_str_format(lua_State *L)
+{
+	size_t lf, i;
+	const char *f = luaL_checklstring(L, 1, &lf);
+	int arg = 1, top = lua_gettop(L);
+
+	sb_charge(L, sb_arg_cost(L));
+	for (i = 0; i < lf; i++) {
+		if (f[i] != '%')
+			continue;
+		if (++i < lf && f[i] == '%')
+			continue;
+		while (i < lf && f[i] != '\0' && strchr("-+ #0123456789.", f[i]))
+			i++;
+		if (i >= lf)
+			break;
+		arg++;
+		if (f[i] == 'p')
+			return luaL_error(L, "string.format: '%%p' is refused in a lesson "
+					  "(it prints a host address)");
+		if (f[i] == 's' && arg <= top && !sb_is_text(L, arg)) {
+			sb_tolstring(L, arg, NULL);
+			lua_replace(L, arg);
+		}
+	}
+	return sb_orig(L)(L);
+}
+
+/* The index after a set "[...]" that starts at p[i]. */
+static size_t sb_skip_set(const char *p, size_t lp, size_t i)
+{
+	i++;
+	if (i < lp && p[i] == '^')
+		i++;
+	do { /* the first ']' is part of the set */
+		if (i < lp && p[i] == '%')
+			i++;
+		i++;
+	} while (i < lp && p[i] != ']');
+	return i + 1 < lp ? i + 1 : lp;
+}
+
+static int sb_only_closers(const char *p, size_t i, size_t lp)
+{
+	for (; i < lp; i++)
+		if (p[i] != ')')
+			return 0;
+	return 1;
+}
+
+/* W of the pattern rule (see the top of this file). */
+static double sb_pattern_work(const char *p, size_t lp, size_t ls, int can_anchor)
+{
+	double branches = 1.0;
+	int anchored = can_anchor && lp > 0 && p[0] == '^', k = 0;
+	size_t i = anchored ? 1 : 0, end;
+
+	while (i < lp) {
+		if (p[i] == '(' || p[i] == ')' || (p[i] == '$' && i + 1 == lp)) {
+			i++;
+			continue;
+		}
+		if (p[i] == '%' && i + 1 < lp) {
+			if (p[i + 1] == 'b' || (p[i + 1] >= '0' && p[i + 1] <= '9')) {
+				k++; /* a balance scan or a back-reference */
+				i += p[i + 1] == 'b' ? 4 : 2;
+				continue;
+			}
+			if (p[i + 1] == 'f') {
+				i = i + 2 < lp && p[i + 2] == '[' ? sb_skip_set(p, lp, i + 2) : i + 2;
+				continue;
+			}
+			end = i + 2;
+		} else {
+			end = p[i] == '[' ? sb_skip_set(p, lp, i) : i + 1;
+		}
+		i = end;
+		if (i < lp && (p[i] == '*' || p[i] == '+' || p[i] == '-')) {
+			i++;
+			k += !sb_only_closers(p, i, lp);
+		} else if (i < lp && p[i] == '?') {
+			i++;
+			branches *= 2.0;
+		}
+	}
+	return ((double)lp + 1.0) * branches *
+	       pow((double)ls + 1.0, k + (anchored ? 0 : 1));
+}
+
+static int sb_str_pattern(lua_State *L)
+{
+	int flags = (int)lua_tointeger(L, lua_upvalueindex(2));
+	size_t ls, lp;
+	const char *p;
+	double work;
+
+	luaL_checklstring(L, 1, &ls);
+	p = luaL_checklstring(L, 2, &lp);
+	if (lp > SB_PATTERN_MAX)
+		return luaL_error(L, "pattern of %I bytes: a lesson's patterns are at most %d bytes",
+				  (lua_Integer)lp, SB_PATTERN_MAX);
+	if (ls > SB_SUBJECT_MAX)
+		return luaL_error(L, "subject of %I bytes: a lesson matches at most %I bytes",
+				  (lua_Integer)ls, (lua_Integer)SB_SUBJECT_MAX);
+	if ((flags & SB_PAT_PLAIN) && lua_toboolean(L, 4))
+		work = ((double)ls + 1.0) * ((double)lp + 1.0);
+	else
+		work = sb_pattern_work(p, lp, ls, flags & SB_PAT_ANCHOR);
+	if (work > SB_PATTERN_WORK)
+		return luaL_error(L, "pattern '%s' is too complex for a subject of %I bytes "
+				  "(it could backtrack for too long; see the pattern rule "
+				  "in tutor/sandbox.c)", p, (lua_Integer)ls);
+	sb_charge(L, 1 + (uint64_t)(work / SB_PATTERN_PER_UNIT));
+	return sb_results(L, sb_orig(L)(L));
+}
+
+/*
+ * utf8.codes' iterator.  Lua 5.4.4 skips any run of continuation bytes
+ * (upstream bug "'utf8.codes' does not raise an error on spurious
+ * continuation bytes", fixed in 5.4.5); here a run longer than the
+ * previous character's own tail is an error, as in 5.4.5.
+ */
+static int sb_utf8_step(lua_State *L)
+{
+	size_t len, c = 0, tail = 0;
+	const char *s = luaL_checklstring(L, 1, &len);
+	lua_Integer n = lua_tointeger(L, 2);
+	unsigned char lead;
+
+	if (n >= 0 && (size_t)n < len) {
+		if (n > 0) {
+			for (lead = (unsigned char)s[n - 1]; lead & 0x80; lead <<= 1)
+				tail++;
+			tail = tail > 1 ? tail - 1 : 0;
+		}
+		while ((size_t)n + c < len && ((unsigned char)s[n + c] & 0xC0) == 0x80 &&
+		       c <= tail)
+			c++;
+		if (c > tail)
+			return luaL_error(L, "invalid UTF-8 code");
+	}
+	return sb_orig(L)(L);
+}
+
+static int sb_utf8_codes(lua_State *L)
+{
+	int n;
+
+	sb_charge(L, sb_arg_cost(L));
+	n = sb_orig(L)(L); /* iterator, s, 0 */
+	lua_pushvalue(L, -n);
+	lua_pushinteger(L, 0);
+	lua_pushcclosure(L, sb_utf8_step, 2);
+	lua_replace(L, -n - 1);
+	return n;
+}
+
+/* ------------------------------------------------------------------ */
+/* Table library: bounded and deterministic                            */
+
+/* Not a table and no metatable: let the library raise its own error. */
+static int sb_tablelike(lua_State *L, int idx)
+{
+	if (lua_type(L, idx) == LUA_TTABLE)
+		return 1;
+	if (!lua_getmetatable(L, idx))
+		return 0;
+	lua_pop(L, 1);
+	return 1;
+}
+
+/* Elements in [i, e], saturating; e >= i. */
+static uint64_t sb_span(lua_Integer i, lua_Integer e)
+{
+	uint64_t d = (uint64_t)e - (uint64_t)i;
+
+	return d == UINT64_MAX ? d : d + 1;
+}
+
+static int sb_tinsert(lua_State *L)
+{
+	lua_Integer e, pos, i;
+
+	if (!sb_tablelike(L, 1))
+		return sb_orig(L)(L);
+	e = (lua_Integer)((lua_Unsigned)luaL_len(L, 1) + 1u); /* first empty */
+	switch (lua_gettop(L)) {
+	case 2:
+		pos = e;
+		break;
+	case 3:
+		pos = luaL_checkinteger(L, 2);
+		luaL_argcheck(L, (lua_Unsigned)pos - 1u < (lua_Unsigned)e, 2,
+			      "position out of bounds");
+		sb_charge(L, (uint64_t)e - (uint64_t)pos);
+		for (i = e; i > pos; i--) {
+			lua_geti(L, 1, i - 1);
+			lua_seti(L, 1, i);
+		}
+		break;
+	default:
+		return luaL_error(L, "wrong number of arguments to 'insert'");
+	}
+	lua_seti(L, 1, pos);
+	return 0;
+}
+
+static int sb_tremove(lua_State *L)
+{
+	lua_Integer size, pos;
+
+	if (!sb_tablelike(L, 1))
+		return sb_orig(L)(L);
+	size = luaL_len(L, 1);
+	pos = luaL_optinteger(L, 2, size);
+	if (pos != size)
+		luaL_argcheck(L, (lua_Unsigned)pos - 1u <= (lua_Unsigned)size, 2,
+			      "position out of bounds");
+	lua_geti(L, 1, pos);
+	if (pos < size)
+		sb_charge(L, (uint64_t)size - (uint64_t)pos);
+	for (; pos < size; pos++) {
+		lua_geti(L, 1, pos + 1);
+		lua_seti(L, 1, pos);
+	}
+	lua_pushnil(L);
+	lua_seti(L, 1, pos);
+	return 1;
+}
+
+/* concat and unpack get explicit bounds, so a second __len cannot lie. */
+static int sb_tconcat(lua_State *L)
+{
+	lua_Integer i, last;
+
+	if (!sb_tablelike(L, 1))
+		return sb_orig(L)(L);
+	last = luaL_len(L, 1);
+	luaL_optlstring(L, 2, "", NULL);
+	i = luaL_optinteger(L, 3, 1);
+	last = luaL_optinteger(L, 4, last);
+	if (i <= last)
+		sb_charge(L, sb_span(i, last));
+	lua_settop(L, 2);
+	lua_pushinteger(L, i);
+	lua_pushinteger(L, last);
+	return sb_orig(L)(L);
+}
+
+static int sb_tunpack(lua_State *L)
+{
+	lua_Integer i = luaL_optinteger(L, 2, 1);
+	lua_Integer e = lua_isnoneornil(L, 3) ? luaL_len(L, 1) : luaL_checkinteger(L, 3);
+
+	if (i <= e) {
+		if (sb_span(i, e) > SB_RESULTS_MAX)
+			return luaL_error(L, "too many results to unpack (a lesson unpacks at most %d values)",
+					  SB_RESULTS_MAX);
+		sb_charge(L, sb_span(i, e));
+	}
+	lua_settop(L, 1);
+	lua_pushinteger(L, i);
+	lua_pushinteger(L, e);
+	return sb_orig(L)(L);
+}
+
+static int sb_tmove(lua_State *L)
+{
+	lua_Integer f = luaL_checkinteger(L, 2), e = luaL_checkinteger(L, 3);
+
+	if (e >= f)
+		sb_charge(L, sb_span(f, e));
+	return sb_orig(L)(L);
+}
+
+/* a < b for the values at a and b, with the comparator at index 2. */
+static int sb_sort_less(lua_State *L, int a, int b)
+{
+	int lt;
+
+	a = lua_absindex(L, a);
+	b = lua_absindex(L, b);
+	if (lua_isnil(L, 2))
+		return lua_compare(L, a, b, LUA_OPLT);
+	lua_pushvalue(L, 2);
+	lua_pushvalue(L, a);
+	lua_pushvalue(L, b);
+	lua_call(L, 2, 1);
+	lt = lua_toboolean(L, -1);
+	lua_pop(L, 1);
+	return lt;
+}
+
+/* Merge src[lo, mid) and src[mid, hi) into dst; ties keep their order. */
+static void sb_merge(lua_State *L, int src, int dst, lua_Integer lo,
+		     lua_Integer mid, lua_Integer hi)
+{
+	lua_Integer i = lo, j = mid, k = lo;
+
+	while (i < mid && j < hi) {
+		lua_rawgeti(L, src, j);
+		lua_rawgeti(L, src, i);
+		if (sb_sort_less(L, -2, -1)) {
+			lua_pop(L, 1);
+			j++;
+		} else {
+			lua_remove(L, -2);
+			i++;
+		}
+		lua_rawseti(L, dst, k++);
+	}
+	for (; i < mid; i++, k++) {
+		lua_rawgeti(L, src, i);
+		lua_rawseti(L, dst, k);
+	}
+	for (; j < hi; j++, k++) {
+		lua_rawgeti(L, src, j);
+		lua_rawseti(L, dst, k);
+	}
+}
+
+static uint64_t sb_log2(uint64_t n)
+{
+	uint64_t l = 0;
+
+	while (n >>= 1)
+		l++;
+	return l;
+}
+
+/* table.sort as a stable bottom-up merge sort: same result everywhere. */
+static int sb_tsort(lua_State *L)
+{
+	lua_Integer n, w, lo;
+	int src = 3, dst = 4, tmp;
+
+	if (!sb_tablelike(L, 1))
+		return sb_orig(L)(L);
+	n = luaL_len(L, 1);
+	if (n < 2)
+		return 0;
+	luaL_argcheck(L, n < INT_MAX, 1, "array too big");
+	if (!lua_isnoneornil(L, 2))
+		luaL_checktype(L, 2, LUA_TFUNCTION);
+	lua_settop(L, 2);
+	sb_charge(L, (uint64_t)n * (sb_log2((uint64_t)n) + 2));
+	lua_createtable(L, (int)n, 0);
+	lua_createtable(L, (int)n, 0);
+	for (lo = 1; lo <= n; lo++) {
+		lua_geti(L, 1, lo);
+		lua_rawseti(L, src, lo);
+	}
+	for (w = 1; w < n; w *= 2) {
+		for (lo = 1; lo <= n; lo += 2 * w)
+			sb_merge(L, src, dst, lo, lo + w < n + 1 ? lo + w : n + 1,
+				 lo + 2 * w < n + 1 ? lo + 2 * w : n + 1);
+		tmp = src;
+		src = dst;
+		dst = tmp;
+	}
+	for (lo = 1; lo <= n; lo++) {
+		lua_rawgeti(L, src, lo);
+		lua_seti(L, 1, lo);
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* math.random from the lesson's stream                                */
+
+static lua_Integer sb_u2i(uint64_t u)
+{
+	return u <= (uint64_t)LUA_MAXINTEGER ? (lua_Integer)u :
+	       -(lua_Integer)(UINT64_MAX - u) - 1;
+}
+
+/* Lua 5.4's semantics: random(), random(m), random(m, n), random(0). */
+static int sb_math_random(lua_State *L)
+{
+	struct sandbox *sb = sb_of(L);
+	lua_Integer low, up;
+	uint64_t span;
+
+	switch (lua_gettop(L)) {
+	case 0:
+		lua_pushnumber(L, (lua_Number)dt_rng_unit(&sb->rng));
+		return 1;
+	case 1:
+		low = 1;
+		up = luaL_checkinteger(L, 1);
+		if (up == 0) { /* all 64 bits */
+			lua_pushinteger(L, sb_u2i(dt_rng_next(&sb->rng)));
+			return 1;
+		}
+		break;
+	case 2:
+		low = luaL_checkinteger(L, 1);
+		up = luaL_checkinteger(L, 2);
+		break;
+	default:
+		return luaL_error(L, "wrong number of arguments");
+	}
+	luaL_argcheck(L, low <= up, 1, "interval is empty");
+	span = (uint64_t)up - (uint64_t)low;
+	span = span == UINT64_MAX ? dt_rng_next(&sb->rng) : dt_rng_below(&sb->rng, span + 1);
+	lua_pushinteger(L, sb_u2i((uint64_t)low + span));
+	return 1;
+}
+
+/* ------------------------------------------------------------------ */
+/* Building the sandbox                                                */
+
+struct sb_wrap {
+	const char *name; /* NULL: the default for the library's others */
+	lua_CFunction fn; /* NULL: keep the library's own function */
+	int flags;
+};
+
+struct sb_lib {
+	const char *name;
+	lua_CFunction open;
+	const char *const *allow; /* the allow-list, NULL-terminated */
+	const struct sb_wrap *wraps;
+};
+
+static const char *const sb_base_allow[] = {
+	"_G", "_VERSION", "assert", "error", "getmetatable", "ipairs", "load",
+	"pairs", "pcall", "print", "rawequal", "rawget", "rawlen", "rawset",
+	"select", "setmetatable", "tonumber", "tostring", "type", "warn",
+	"xpcall", NULL
+};
+static const struct sb_wrap sb_base_wraps[] = {
+	{ "getmetatable", sb_getmetatable, 0 },
+	{ "load", sb_load, 0 },
+	{ "pairs", sb_pairs, 0 },
+	{ "print", sb_print, 0 },
+	{ "rawset", sb_rawset, SB_KEEP_ORIG },
+	{ "setmetatable", sb_setmetatable, 0 },
+	{ "tonumber", sb_charged, SB_KEEP_ORIG },
+	{ "tostring", sb_tostring, 0 },
+	{ NULL, NULL, 0 },
+};
+
+static const char *const sb_string_allow[] = {
+	"byte", "char", "find", "format", "gmatch", "gsub", "len", "lower",
+	"match", "pack", "packsize", "rep", "reverse", "sub", "unpack",
+	"upper", NULL
+};
+static const struct sb_wrap sb_string_wraps[] = {
+	{ "find", sb_str_pattern, SB_KEEP_ORIG | SB_PAT_ANCHOR | SB_PAT_PLAIN },
+	{ "format", sb_str_format, SB_KEEP_ORIG },
+	{ "gmatch", sb_str_pattern, SB_KEEP_ORIG },
+	{ "gsub", sb_str_pattern, SB_KEEP_ORIG | SB_PAT_ANCHOR },
+	{ "match", sb_str_pattern, SB_KEEP_ORIG | SB_PAT_ANCHOR },
+	{ "rep", sb_str_rep, SB_KEEP_ORIG },
+	{ NULL, sb_charged, SB_KEEP_ORIG },
+};
+
+static const char *const sb_table_allow[] = {
+	"concat", "insert", "move", "pack", "remove", "sort", "unpack", NULL
+};
+static const struct sb_wrap sb_table_wraps[] = {
+	{ "concat", sb_tconcat, SB_KEEP_ORIG },
+	{ "insert", sb_tinsert, SB_KEEP_ORIG },
+	{ "move", sb_tmove, SB_KEEP_ORIG },
+	{ "remove", sb_tremove, SB_KEEP_ORIG },
+	{ "sort", sb_tsort, SB_KEEP_ORIG },
+	{ "unpack", sb_tunpack, SB_KEEP_ORIG },
+	{ NULL, sb_charged, SB_KEEP_ORIG },
+};
+
+static const char *const sb_math_allow[] = {
+	"abs", "acos", "asin", "atan", "ceil", "cos", "deg", "exp", "floor",
+	"fmod", "huge", "log", "max", "maxinteger", "min", "mininteger", "modf",
+	"pi", "rad", "random", "sin", "sqrt", "tan", "tointeger", "type", "ult",
+	NULL
+};
+static const struct sb_wrap sb_math_wraps[] = {
+	{ "random", sb_math_random, 0 },
+	{ NULL, NULL, 0 },
+};
+
+static const char *const sb_utf8_allow[] = {
+	"char", "charpattern", "codepoint", "codes", "len", "offset", NULL
+};
+static const struct sb_wrap sb_utf8_wraps[] = {
+	{ "codes", sb_utf8_codes, SB_KEEP_ORIG },
+	{ NULL, sb_charged, SB_KEEP_ORIG },
+};
+
+static const struct sb_lib sb_libs[] = {
+	{ "_G", luaopen_base, sb_base_allow, sb_base_wraps },
+	{ LUA_STRLIBNAME, luaopen_string, sb_string_allow, sb_string_wraps },
+	{ LUA_TABLIBNAME, luaopen_table, sb_table_allow, sb_table_wraps },
+	{ LUA_MATHLIBNAME, luaopen_math, sb_math_allow, sb_math_wraps },
+	{ LUA_UTF8LIBNAME, luaopen_utf8, sb_utf8_allow, sb_utf8_wraps },
+};
+
+static int sb_allowed(const char *const *allow, const char *name)
+{
+	for (; *allow; allow++)
+		if (strcmp(*allow, name) == 0)
+			return 1;
+	return 0;
+}
+
+/* Remove every field of t not on the allow-list. */
+static void sb_keep_only(lua_State *L, int t, const char *const *allow)
+{
+	t = lua_absindex(L, t);
+	lua_pushnil(L);
+	while (lua_next(L, t)) {
+		lua_pop(L, 1);
+		if (lua_type(L, -1) == LUA_TSTRING && sb_allowed(allow, lua_tostring(L, -1)))
+			continue;
+		lua_pushvalue(L, -1);
+		lua_pushnil(L);
+		lua_rawset(L, t); /* clearing a field during lua_next is allowed */
+	}
+}
+
+static const struct sb_wrap *sb_find_wrap(const struct sb_wrap *w, const char *name)
+{
+	for (; w->name; w++)
+		if (strcmp(w->name, name) == 0)
+			return w;
+	return w;
+}
+
+/* Wrap t's functions, walking the allow-list: a fixed creation order. */
+static void sb_wrap_lib(lua_State *L, int t, const struct sb_lib *lib)
+{
+	const char *const *name;
+	const struct sb_wrap *w;
+
+	t = lua_absindex(L, t);
+	for (name = lib->allow; *name; name++) {
+		w = sb_find_wrap(lib->wraps, *name);
+		if (lua_getfield(L, t, *name) != LUA_TFUNCTION || w->fn == NULL) {
+			lua_pop(L, 1);
+			continue;
+		}
+		if (!(w->flags & SB_KEEP_ORIG)) {
+			lua_pop(L, 1);
+			lua_pushnil(L);
+		}
+		lua_pushinteger(L, w->flags);
+		lua_pushcclosure(L, w->fn, 2);
+		lua_setfield(L, t, *name);
+	}
+}
+
+static void sb_new_ref_table(lua_State *L, int *ref, const char *mode)
+{
+	lua_newtable(L);
+	if (mode) {
+		lua_createtable(L, 0, 1);
+		lua_pushstring(L, mode);
+		lua_setfield(L, -2, "__mode");
+		lua_setmetatable(L, -2);
+	}
+	*ref = luaL_ref(L, LUA_REGISTRYINDEX);
+}
+
+static void sb_make_guard(lua_State *L, struct sandbox *sb)
+{
+	lua_createtable(L, 0, 2);
+	lua_pushcfunction(L, sb_guard_newindex);
+	lua_setfield(L, -2, "__newindex");
+	lua_pushboolean(L, 0);
+	lua_setfield(L, -2, "__metatable");
+	sb->ref_guard = luaL_ref(L, LUA_REGISTRYINDEX);
+}
+
+/* getmetatable("") and getmetatable(_G) answer false. */
+static void sb_protect_metatables(lua_State *L)
+{
+	lua_pushliteral(L, "");
+	if (lua_getmetatable(L, -1)) {
+		lua_pushboolean(L, 0);
+		lua_setfield(L, -2, "__metatable");
+		lua_pop(L, 1);
+	}
+	lua_pop(L, 1);
+	lua_pushglobaltable(L);
+	lua_createtable(L, 0, 1);
+	lua_pushboolean(L, 0);
+	lua_setfield(L, -2, "__metatable");
+	lua_setmetatable(L, -2);
+	lua_pop(L, 1);
+}
+
+static int sb_setup(lua_State *L)
+{
+	struct sandbox *sb = sb_of(L);
+	size_t i;
+
+	sb_new_ref_table(L, &sb->ref_ids, "k");
+	sb_new_ref_table(L, &sb->ref_light, NULL);
+	sb_new_ref_table(L, &sb->ref_frozen, NULL);
+	sb_make_guard(L, sb);
+	for (i = 0; i < sizeof sb_libs / sizeof sb_libs[0]; i++) {
+		luaL_requiref(L, sb_libs[i].name, sb_libs[i].open, 1);
+		sb_keep_only(L, -1, sb_libs[i].allow);
+		sb_wrap_lib(L, -1, &sb_libs[i]);
+		lua_pop(L, 1);
+	}
+	sb_protect_metatables(L);
+	sb_calibrate(L, sb);
+	lua_pushglobaltable(L);
+	sb_note_light(L, sb, -1);
+	for (i = 1; i < sizeof sb_libs / sizeof sb_libs[0]; i++) {
+		lua_getfield(L, -1, sb_libs[i].name);
+		sb_note_light(L, sb, -1);
+		lua_pop(L, 1);
+	}
+	lua_pop(L, 1);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Freezing                                                            */
+
+/* Is the code that triggered this metamethod Lua (not the host's C)? */
+static int sb_from_lua(lua_State *L)
+{
+	lua_Debug ar;
+
+	if (!lua_getstack(L, 1, &ar) || !lua_getinfo(L, "S", &ar))
+		return 0;
+	return strcmp(ar.what, "C") != 0;
+}
+
+/* Lesson code reading an unknown name errs; host lua_getglobal gets nil. */
+static int sb_unknown_global(lua_State *L)
+{
+	if (lua_type(L, 2) == LUA_TSTRING && sb_from_lua(L))
+		return luaL_error(L, "unknown global '%s'", lua_tostring(L, 2));
+	return 0;
+}
+
+static int sb_frozen_newindex(lua_State *L)
+{
+	const char *key = lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) :
+			  luaL_typename(L, 2);
+
+	if (lua_isnil(L, lua_upvalueindex(1)))
+		return luaL_error(L, "cannot assign global '%s' once the lesson has "
+				  "loaded: declare shared state in shared{}", key);
+	return luaL_error(L, "cannot assign '%s.%s': library tables are read-only",
+			  lua_tostring(L, lua_upvalueindex(1)), key);
+}
+
+static int sb_frozen_pairs(lua_State *L)
+{
+	return sb_push_pairs(L, lua_upvalueindex(1));
+}
+
+/*
+ * Move t's fields into a hidden store and leave t empty behind a
+ * metatable, so every write to t reaches __newindex.  name is NULL for
+ * the globals, whose store also refuses unknown names.
+ */
+static void sb_freeze_table(lua_State *L, struct sandbox *sb, int t, const char *name)
+{
+	int n = 0, store;
+
+	t = lua_absindex(L, t);
+	if (sb_in_set(L, t, sb->ref_frozen))
+		return;
+	lua_pushnil(L);
+	while (lua_next(L, t)) {
+		lua_pop(L, 1);
+		n++;
+	}
+	lua_createtable(L, 0, n);
+	store = lua_gettop(L);
+	lua_pushnil(L);
+	while (lua_next(L, t)) {
+		lua_pushvalue(L, -2);
+		lua_insert(L, -2);
+		lua_rawset(L, store);
+		lua_pushvalue(L, -1);
+		lua_pushnil(L);
+		lua_rawset(L, t);
+	}
+	if (name == NULL) {
+		lua_createtable(L, 0, 1);
+		lua_pushcfunction(L, sb_unknown_global);
+		lua_setfield(L, -2, "__index");
+		lua_setmetatable(L, store);
+	}
+	lua_createtable(L, 0, 4);
+	lua_pushvalue(L, store);
+	lua_setfield(L, -2, "__index");
+	if (name)
+		lua_pushstring(L, name);
+	else
+		lua_pushnil(L);
+	lua_pushcclosure(L, sb_frozen_newindex, 1);
+	lua_setfield(L, -2, "__newindex");
+	lua_pushvalue(L, store);
+	lua_pushcclosure(L, sb_frozen_pairs, 1);
+	lua_setfield(L, -2, "__pairs");
+	lua_pushboolean(L, 0);
+	lua_setfield(L, -2, "__metatable");
+	lua_setmetatable(L, t);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, sb->ref_frozen);
+	lua_pushvalue(L, t);
+	lua_pushboolean(L, 1);
+	lua_rawset(L, -3);
+	lua_pop(L, 2);
+}
+
+static int sb_freeze_cb(lua_State *L)
+{
+	struct sandbox *sb = sb_of(L);
+	size_t i;
+
+	lua_pushglobaltable(L);
+	sb_note_light(L, sb, -1); /* the bindings' functions, by name */
+	luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+	for (i = 1; i < sizeof sb_libs / sizeof sb_libs[0]; i++) {
+		if (lua_getfield(L, -1, sb_libs[i].name) == LUA_TTABLE)
+			sb_freeze_table(L, sb, -1, sb_libs[i].name);
+		lua_pop(L, 1);
+	}
+	lua_pop(L, 1);
+	sb_freeze_table(L, sb, -1, NULL);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Errors                                                              */
+
+static int sb_msgh(lua_State *L)
+{
+	const char *msg;
+
+	if (lua_type(L, 1) == LUA_TSTRING || lua_type(L, 1) == LUA_TNUMBER)
+		msg = lua_tostring(L, 1);
+	else
+		msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+	luaL_traceback(L, L, msg, 1);
+	return 1;
+}
+
+static int sb_useful_frame(const char *line, size_t len)
+{
+	static const char none[] = "\t[C]: in ?";
+
+	return !(len == sizeof none - 1 && memcmp(line, none, len) == 0);
+}
+
+/* The message, a note if a long string was refused, a short traceback. */
+static char *sb_format_error(const struct sandbox *sb, const char *msg)
+{
+	static const char header[] = "\nstack traceback:";
+	static const char note[] = " (a string longer than the lesson limit of 1 MiB was refused)";
+	const char *tb = strstr(msg, header), *line, *next;
+	size_t head = tb ? (size_t)(tb - msg) : strlen(msg);
+	int frames = 0;
+	char *out = malloc(strlen(msg) + sizeof note + 1), *o;
+
+	if (out == NULL)
+		return NULL;
+	memcpy(out, msg, head);
+	o = out + head;
+	if (sb->string_refused && strncmp(msg, "not enough memory", 17) == 0) {
+		memcpy(o, note, sizeof note - 1);
+		o += sizeof note - 1;
+	}
+	if (tb) {
+		memcpy(o, header, sizeof header - 1);
+		o += sizeof header - 1;
+		for (line = tb + sizeof header - 1; *line == '\n' && frames < SB_TRACE_FRAMES;
+		     line = next) {
+			next = strchr(line + 1, '\n');
+			if (next == NULL)
+				next = line + strlen(line);
+			if (!sb_useful_frame(line + 1, (size_t)(next - line - 1)))
+				continue;
+			memcpy(o, line, (size_t)(next - line));
+			o += next - line;
+			frames++;
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+static void sb_take_error(const struct sandbox *sb, lua_State *L, char **err)
+{
+	const char *msg = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) :
+			  "(error object is not a string)";
+
+	if (err)
+		*err = sb_format_error(sb, msg);
+	lua_pop(L, 1);
+}
+
+static int sb_no_stack(char **err)
+{
+	if (err)
+		*err = strdup("not enough memory (Lua stack)");
+	return -1;
+}
+
+static int sb_co_trace(lua_State *L)
+{
+	lua_State *co = lua_touserdata(L, 1);
+	const char *msg;
+
+	if (lua_gettop(co) > 0 && lua_type(co, -1) == LUA_TSTRING)
+		msg = lua_tostring(co, -1);
+	else if (lua_gettop(co) > 0 && lua_type(co, -1) == LUA_TNUMBER)
+		msg = lua_pushfstring(L, "%f", lua_tonumber(co, -1));
+	else
+		msg = lua_pushfstring(L, "(error object is a %s value)",
+				      lua_gettop(co) > 0 ? luaL_typename(co, -1) : "no");
+	luaL_traceback(L, co, msg, 0);
+	return 1;
+}
+
+/* ------------------------------------------------------------------ */
+/* The API                                                             */
+
+static int sb_panic(lua_State *L)
+{
+	fprintf(stderr, "dpctutor: unprotected error in the lesson sandbox: %s\n",
+		lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "?");
+	return 0;
+}
+
+struct sandbox *sb_create(const struct sb_limits *lim, uint64_t seed)
+{
+	struct sandbox *sb = calloc(1, sizeof *sb);
+
+	if (sb == NULL)
+		return NULL;
+	sb->mem_cap = lim && lim->mem_bytes ? lim->mem_bytes : SB_DEFAULT_MEM;
+	sb->budget = lim && lim->budget ? lim->budget : SB_DEFAULT_BUDGET;
+	sb->wall_ns = (uint64_t)(lim && lim->wall_ms ? lim->wall_ms : SB_DEFAULT_WALL_MS) *
+		      UINT64_C(1000000);
+	dt_rng_seed_stream(&sb->rng, seed, DT_STREAM_LESSON);
+	sb->L = lua_newstate(sb_alloc, sb);
+	if (sb->L == NULL) {
+		sb_destroy(sb);
+		return NULL;
+	}
+	lua_atpanic(sb->L, sb_panic);
+	lua_setwarnf(sb->L, sb_warnf, sb);
+	lua_pushcfunction(sb->L, sb_setup);
+	if (lua_pcall(sb->L, 0, 0, 0) != LUA_OK) {
+		sb_destroy(sb);
+		return NULL;
+	}
+	return sb;
+}
+
+void sb_destroy(struct sandbox *sb)
+{
+	if (sb == NULL)
+		return;
+	if (sb->L)
+		lua_close(sb->L);
+	free(sb->objs.key);
+	free(sb->objs.serial);
+	free(sb);
+}
+
+lua_State *sb_lua(struct sandbox *sb)
+{
+	return sb->L;
+}
+
+void sb_set_print(struct sandbox *sb, void (*fn)(void *ctx, const char *text),
+		  void *ctx)
+{
+	sb->print_fn = fn;
+	sb->print_ctx = ctx;
+}
+
+int sb_pcall(struct sandbox *sb, int nargs, int nresults, char **err)
+{
+	lua_State *L = sb->L;
+	struct sb_run run;
+	int base = lua_gettop(L) - nargs, status;
+
+	if (err)
+		*err = NULL;
+	if (!lua_checkstack(L, 2)) {
+		lua_pop(L, nargs + 1);
+		return sb_no_stack(err);
+	}
+	lua_pushcfunction(L, sb_msgh);
+	lua_insert(L, base);
+	sb_run_begin(sb, &run, L, 0);
+	status = lua_pcall(L, nargs, nresults, base);
+	sb_run_end(sb, &run);
+	lua_remove(L, base);
+	if (status == LUA_OK)
+		return 0;
+	sb_take_error(sb, L, err);
+	return -1;
+}
+
+struct sb_chunk {
+	const char *path; /* a file, or NULL for the buffer below */
+	const char *name, *src;
+	size_t len;
+};
+
+static int sb_load_chunk(lua_State *L)
+{
+	const struct sb_chunk *c = lua_touserdata(L, 1);
+	int status;
+
+	if (c->path)
+		status = luaL_loadfilex(L, c->path, "t");
+	else
+		status = luaL_loadbufferx(L, c->src, c->len, c->name, "t");
+	if (status != LUA_OK)
+		return lua_error(L);
+	return 1;
+}
+
+static int sb_run_chunk(struct sandbox *sb, struct sb_chunk *c, char **err)
+{
+	lua_State *L = sb->L;
+
+	if (err)
+		*err = NULL;
+	if (!lua_checkstack(L, 3))
+		return sb_no_stack(err);
+	lua_pushcfunction(L, sb_load_chunk);
+	lua_pushlightuserdata(L, c);
+	if (lua_pcall(L, 1, 1, 0) != LUA_OK) {
+		sb_take_error(sb, L, err);
+		return -1;
+	}
+	return sb_pcall(sb, 0, 0, err);
+}
+
+int sb_run_file(struct sandbox *sb, const char *path, char **err)
+{
+	struct sb_chunk c = { path, NULL, NULL, 0 };
+
+	return sb_run_chunk(sb, &c, err);
+}
+
+int sb_run_string(struct sandbox *sb, const char *chunkname, const char *src,
+		  size_t len, char **err)
+{
+	struct sb_chunk c = { NULL, chunkname, src, len };
+
+	return sb_run_chunk(sb, &c, err);
+}
+
+int sb_freeze_globals(struct sandbox *sb)
+{
+	lua_State *L = sb->L;
+
+	if (sb->frozen)
+		return 0;
+	if (!lua_checkstack(L, 2))
+		return -1;
+	lua_pushcfunction(L, sb_freeze_cb);
+	if (lua_pcall(L, 0, 0, 0) != LUA_OK) {
+		lua_pop(L, 1);
+		return -1;
+	}
+	sb->frozen = 1;
+	return 0;
+}
+
+int sb_resume(struct sandbox *sb, lua_State *co, int nargs, int *nres,
+	      int *over_budget)
+{
+	struct sb_run run;
+	int n = 0, status;
+
+	sb_run_begin(sb, &run, co, 1);
+	status = lua_resume(co, sb->L, nargs, &n);
+	sb_run_end(sb, &run);
+	if (nres)
+		*nres = n;
+	if (over_budget)
+		*over_budget = run.over;
+	return status;
+}
+
+char *sb_resume_error(struct sandbox *sb, lua_State *co)
+{
+	lua_State *L = sb->L;
+	char *out = NULL;
+
+	if (!lua_checkstack(L, 3))
+		return NULL;
+	lua_pushcfunction(L, sb_co_trace);
+	lua_pushlightuserdata(L, co);
+	if (lua_pcall(L, 1, 1, 0) == LUA_OK)
+		out = sb_format_error(sb, lua_tostring(L, -1));
+	lua_pop(L, 1);
+	return out;
+}

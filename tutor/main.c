@@ -157,7 +157,7 @@ static int run_plain(const char *path, const struct cli *c)
 	if (l->goal)
 		printf("Goal: %s\n", l->goal);
 	printf("\n");
-	struct story_io io = { NULL, plain_line, 1 };
+	struct story_io io = { NULL, plain_line, 1, NULL };
 	struct story_result res;
 	int rc = story_run(rt, &io, &res);
 	printf("\n%u steps; %u of %u predictions, %u of %u expectations as the lesson says\n",

@@ -311,7 +311,8 @@ static void host_body_resume(void *ctx, void *body, const struct dt_value *resul
 			lua_pop(b->co, 1); /* the error the budget raised where Lua cannot yield */
 		reply->status = DT_BODY_BUDGET;
 		snprintf(reply->message, sizeof(reply->message),
-			 "ran its whole budget of Lua instructions without reaching a step");
+			 "ran %u Lua instructions without reaching a step",
+			 rt->opt.budget ? rt->opt.budget : SB_DEFAULT_BUDGET);
 		reply->pos = rt_where(rt, b->co, 0);
 		return;
 	}

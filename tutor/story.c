@@ -52,6 +52,8 @@ static int fail(struct runner *r, const char *fmt, ...)
 /* Report the trace events the last steps added. */
 static void report_events(struct runner *r)
 {
+	if (r->io && r->io->stepped)
+		r->io->stepped(r->io->ctx);
 	struct dt_machine *m = rt_machine(r->rt);
 	size_t n = dt_machine_trace_count(m);
 	const struct dt_trace_event *t = dt_machine_trace(m);

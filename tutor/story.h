@@ -29,6 +29,7 @@ struct story_io {
 	void *ctx;
 	void (*line)(void *ctx, enum story_line_kind kind, const char *text);
 	int narrate_events; /* report every trace event as a sentence */
+	void (*stepped)(void *ctx); /* called after every step the story takes, or NULL */
 };
 
 struct story_result {

@@ -62,6 +62,14 @@ void dt_waitlock_give(struct dt_machine *m, unsigned lock, unsigned thread)
 /* ---- wait-lock operations of bodies ------------------------------------- */
 
 /* The running thread on `cpu`, or -1 when the top frame is not a thread's. */
+/* Wait-lock acquires and releases are traced like spin-lock ones (R51). */
+static void wait_trace(struct dt_machine *m, unsigned kind, unsigned cpu, unsigned lock)
+{
+	struct dt_trace_event *e = dt_trace_emit(m, kind, (int)cpu);
+	dt_trace_obj(e, DT_OBJ_LOCK, lock);
+	e->rule = m->st.locks[lock].interrupt != DT_NONE ? 51 : 60;
+}
+
 int dt_current_thread(const struct dt_machine *m, unsigned cpu)
 {
 	const struct dt_cpu *c = &m->st.cpus[cpu];
@@ -82,6 +90,7 @@ int dt_wait_acquire(struct dt_machine *m, unsigned cpu, unsigned lock)
 	if (m->st.locks[lock].owner_thread == -1 && thread >= 0 &&
 	    dt_waitlock_take(m, lock, (unsigned)thread)) {
 		f->held[f->nheld++] = (struct dt_held){ (uint16_t)lock, m->st.cpus[cpu].irql, 0 };
+		wait_trace(m, DT_EV_LOCK_ACQUIRE, cpu, lock);
 		return DT_OPR_RESUME;
 	}
 	if (thread < 0 && m->st.locks[lock].owner_thread == -1) {
@@ -107,6 +116,7 @@ int dt_wait_release(struct dt_machine *m, unsigned cpu, unsigned lock)
 		for (int k = i; k + 1 < f->nheld; k++)
 			f->held[k] = f->held[k + 1];
 		f->nheld--;
+		wait_trace(m, DT_EV_LOCK_RELEASE, cpu, lock);
 		dt_waitlock_give(m, lock, 0);
 		return 1;
 	}

@@ -209,6 +209,7 @@ int check_lesson(const char *path, const struct check_options *co, FILE *f)
 	opt.seed = co->seed;
 	opt.has_seed = co->has_seed;
 	opt.cpus = co->cpus;
+	opt.variant = co->variant;
 	if (co->verbose)
 		fprintf(f, "%s\n", path);
 	if (rt_open(path, &opt, &rt, &err)) {

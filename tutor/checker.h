@@ -12,6 +12,7 @@ struct check_options {
 	uint64_t seed;
 	int has_seed;
 	unsigned cpus;    /* 0 = the lesson's */
+	const char *variant; /* challenge variant to build, NULL = the first */
 };
 
 /* Check one lesson file; prints PASS/FAIL lines to f.  0 pass, 1 fail,

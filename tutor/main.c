@@ -53,6 +53,7 @@ static void usage(FILE *f)
 		"  --seed N                  seed for the lesson's random streams\n"
 		"  --cpus N                  run with N CPUs (1..64) instead of the lesson's\n"
 		"  --lessons DIR             look for lessons in DIR first\n"
+		"  --variant NAME            build the lesson's challenge variant NAME\n"
 		"  -v, --verbose             more detail\n"
 		"  -h, --help                this help\n"
 		"      --version             print the version\n"
@@ -85,7 +86,7 @@ static int parse_u64(const char *s, uint64_t max, uint64_t *out)
 static int parse(int argc, char **argv, struct cli *c)
 {
 	enum { O_CHECK = 256, O_PLAIN, O_LIST, O_RULES, O_NEW, O_WATCH, O_SEED, O_CPUS,
-	       O_LESSONS, O_VERSION };
+	       O_LESSONS, O_VERSION, O_VARIANT };
 	static const struct option longopts[] = {
 		{ "check", no_argument, NULL, O_CHECK }, { "plain", no_argument, NULL, O_PLAIN },
 		{ "list", no_argument, NULL, O_LIST }, { "rules", no_argument, NULL, O_RULES },
@@ -94,6 +95,7 @@ static int parse(int argc, char **argv, struct cli *c)
 		{ "seed", required_argument, NULL, O_SEED },
 		{ "cpus", required_argument, NULL, O_CPUS },
 		{ "lessons", required_argument, NULL, O_LESSONS },
+		{ "variant", required_argument, NULL, O_VARIANT },
 		{ "verbose", no_argument, NULL, 'v' }, { "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, O_VERSION }, { NULL, 0, NULL, 0 },
 	};
@@ -109,6 +111,7 @@ static int parse(int argc, char **argv, struct cli *c)
 		case O_NEW: c->mode = MODE_NEW; c->arg = optarg; break;
 		case O_WATCH: c->mode = MODE_WATCH; c->arg = optarg; break;
 		case O_LESSONS: c->lessons_dir = optarg; break;
+		case O_VARIANT: c->co.variant = optarg; break;
 		case O_SEED:
 			if (parse_u64(optarg, UINT64_MAX, &v))
 				return usage_error("--seed needs a number, not '%s'", optarg);
@@ -138,12 +141,21 @@ static void plain_line(void *ctx, enum story_line_kind kind, const char *text)
 	printf("%s%s\n", pre, text);
 }
 
+/* The lesson's print() goes to the transcript. */
+static void plain_print(void *ctx, const char *text)
+{
+	(void)ctx;
+	printf("print: %s\n", text);
+}
+
 static int run_plain(const char *path, const struct cli *c)
 {
 	struct rt_options opt;
 	struct rt *rt;
 	char *err = NULL;
 	rt_options_default(&opt);
+	opt.print = plain_print;
+	opt.variant = c->co.variant;
 	opt.seed = c->co.seed;
 	opt.has_seed = c->co.has_seed;
 	opt.cpus = c->co.cpus;

@@ -204,8 +204,13 @@ int dt_machine_settle(struct dt_machine *m, int events_left);
 /* A lesson's own failure (a Lua error, a bad call): the lesson-error outcome. */
 void dt_machine_fail_lesson(struct dt_machine *m, const char *message, struct dt_srcpos pos);
 
-/* Footprint of the operation CPU `cpu` would perform now (engine-contract 1). */
+/* Footprint of the step CPU `cpu` would take now (engine-contract 1). */
 int dt_machine_footprint(const struct dt_machine *m, unsigned cpu, struct dt_footprint *fp);
+/* Footprint of any choice: a CPU step, a thread dispatch, a device event. */
+int dt_choice_footprint(const struct dt_machine *m, const struct dt_choice *c,
+			struct dt_footprint *fp);
+/* Do two footprints conflict (a common object, one of them writing)? */
+int dt_footprints_conflict(const struct dt_footprint *a, const struct dt_footprint *b);
 
 /* --- trace -------------------------------------------------------------- */
 

@@ -72,22 +72,29 @@ struct dt_op {
 	struct dt_srcpos pos;   /* the body's source position at this operation */
 };
 
-/* What an operation touches, declared before it runs (for the explorer). */
+/* What a step touches, declared before it runs (for the explorer).  An
+ * index of DT_FP_ALL means every object of that kind.  Footprints are
+ * conservative: two steps whose footprints do not conflict commute. */
 enum dt_res_kind {
 	DT_RES_VAR = 1,        /* a watched value */
 	DT_RES_DEVICE = 2,     /* a device's registers and lines */
-	DT_RES_DPC = 3,        /* a DPC object and the queues it may enter */
-	DT_RES_CPU_LOCAL = 4,  /* only the stepping CPU's own state */
+	DT_RES_DPC = 3,        /* a DPC object */
+	DT_RES_CPU_LOCAL = 4,  /* one CPU's own state: IRQL, frames, queue, pending */
 	DT_RES_LOCK = 5,
+	DT_RES_THREADS = 6,    /* which threads are ready, blocked or have work */
 };
+
+#define DT_FP_ALL 0xFFFFu
+#define DT_FP_MAX 8
 
 struct dt_footprint {
 	uint8_t nres;
+	uint8_t overflow;      /* more than DT_FP_MAX: conflicts with everything */
 	struct {
 		uint8_t kind;  /* enum dt_res_kind */
 		uint8_t write; /* 1 = writes, 0 = reads */
 		uint16_t index;
-	} res[4];
+	} res[DT_FP_MAX];
 };
 
 /* Which kind of callback a body is. */

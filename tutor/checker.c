@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "checker.h"
+#include "explorer.h"
 #include "script_int.h"
 #include "story.h"
 
@@ -105,6 +106,54 @@ static int check_hints(lua_State *L, int ch, char *why, size_t size)
 	return n > 0;
 }
 
+/*
+ * A for-all challenge: the explorer must find a counterexample for every
+ * variant but the correct one, and none (with no run cut short) for it.
+ */
+static int prove_forall(struct rt *rt, const char *path, const struct rt_options *opt,
+			int index, struct out *o, char *why, size_t size)
+{
+	lua_State *L = rt_lua(rt);
+	const struct rt_lesson *l = rt_lesson(rt);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, rt_challenges_ref(rt));
+	lua_rawgeti(L, -1, index);
+	lua_getfield(L, -1, "correct");
+	char correct[DT_NAME_MAX];
+	snprintf(correct, sizeof(correct), "%s", lua_tostring(L, -1));
+	lua_pop(L, 3);
+	for (unsigned v = 0; v < l->nvariants; v++) {
+		struct explore_options eo = { .reduce = 1, .challenge = index,
+					      .variant = l->variants[v], .seed = opt->seed,
+					      .has_seed = opt->has_seed };
+		struct explore_summary sum;
+		int is_correct = strcmp(l->variants[v], correct) == 0;
+		explore_lesson(path, &eo, NULL, &sum);
+		if (sum.error) {
+			snprintf(why, size, "variant '%s' could not be explored: %s", l->variants[v],
+				 sum.message);
+			return 0;
+		}
+		if (o->verbose)
+			fprintf(o->f, "  variant '%s': %llu runs within %s, %llu violate%s%s%s\n",
+				l->variants[v], (unsigned long long)sum.runs, sum.bounds,
+				(unsigned long long)sum.violations,
+				sum.counterexample[0] ? "; counterexample with the fewest preemptions: " : "",
+				sum.counterexample, is_correct ? " (the correct one)" : "");
+		if (is_correct && (sum.violations || sum.incomplete)) {
+			snprintf(why, size, "the correct variant '%s' %s within %s", correct,
+				 sum.violations ? "has a counterexample" : "has runs cut by the step bound",
+				 sum.bounds);
+			return 0;
+		}
+		if (!is_correct && !sum.violations) {
+			snprintf(why, size, "variant '%s' should be broken but no run within %s "
+				 "violates the invariant", l->variants[v], sum.bounds);
+			return 0;
+		}
+	}
+	return 1;
+}
+
 /* The challenges: declared, hinted, exists-ones unsolved and then solved. */
 static int check_challenges(struct rt *rt, const char *path, const struct rt_options *opt,
 			    int story_reached, struct out *o, char *why, size_t size)
@@ -138,9 +187,8 @@ static int check_challenges(struct rt *rt, const char *path, const struct rt_opt
 					snprintf(why, size, "challenge %d: its reference schedule does "
 						 "not reach the goal", (int)i);
 			}
-		} else if (ok && o->verbose) {
-			fprintf(o->f, "  note: for-all challenge %d: the explorer's proof is not "
-				"available in this build\n", (int)i);
+		} else if (ok) {
+			ok = prove_forall(rt, path, opt, (int)i, o, why, size);
 		}
 		lua_settop(L, ch - 1);
 	}

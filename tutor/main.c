@@ -20,6 +20,7 @@
 #include <time.h>
 
 #include "checker.h"
+#include "explorer.h"
 #include "lessons.h"
 #include "rules.h"
 #include "script.h"
@@ -27,7 +28,7 @@
 
 #define DT_VERSION "0.1.0"
 
-enum mode { MODE_TUTOR, MODE_CHECK, MODE_PLAIN, MODE_LIST, MODE_NEW, MODE_WATCH };
+enum mode { MODE_TUTOR, MODE_CHECK, MODE_PLAIN, MODE_LIST, MODE_NEW, MODE_WATCH, MODE_EXPLORE };
 
 struct cli {
 	enum mode mode;
@@ -36,6 +37,7 @@ struct cli {
 	const char *lessons_dir;
 	const char *arg;        /* --new NAME, --watch FILE */
 	struct check_options co;
+	struct explore_options eo;
 };
 
 static void usage(FILE *f)
@@ -50,6 +52,10 @@ static void usage(FILE *f)
 		"  --list [--rules]          list the lessons found (or the rule cards)\n"
 		"  --new NAME                write NAME.lua, a lesson skeleton that passes --check\n"
 		"  --watch FILE              re-run --check on FILE whenever it changes\n"
+		"  --explore LESSON          every outcome within the bounds, with witnesses;\n"
+		"                            exit 1 when the challenge's invariant can fail\n"
+		"    --max-preemptions K     (or inf) --max-events A  --max-steps N\n"
+		"    --no-reduce             explore without sleep-set reduction\n"
 		"  --seed N                  seed for the lesson's random streams\n"
 		"  --cpus N                  run with N CPUs (1..64) instead of the lesson's\n"
 		"  --lessons DIR             look for lessons in DIR first\n"
@@ -86,7 +92,8 @@ static int parse_u64(const char *s, uint64_t max, uint64_t *out)
 static int parse(int argc, char **argv, struct cli *c)
 {
 	enum { O_CHECK = 256, O_PLAIN, O_LIST, O_RULES, O_NEW, O_WATCH, O_SEED, O_CPUS,
-	       O_LESSONS, O_VERSION, O_VARIANT };
+	       O_LESSONS, O_VERSION, O_VARIANT, O_EXPLORE, O_MAXP, O_MAXE, O_MAXS,
+	       O_NOREDUCE };
 	static const struct option longopts[] = {
 		{ "check", no_argument, NULL, O_CHECK }, { "plain", no_argument, NULL, O_PLAIN },
 		{ "list", no_argument, NULL, O_LIST }, { "rules", no_argument, NULL, O_RULES },
@@ -96,6 +103,11 @@ static int parse(int argc, char **argv, struct cli *c)
 		{ "cpus", required_argument, NULL, O_CPUS },
 		{ "lessons", required_argument, NULL, O_LESSONS },
 		{ "variant", required_argument, NULL, O_VARIANT },
+		{ "explore", no_argument, NULL, O_EXPLORE },
+		{ "max-preemptions", required_argument, NULL, O_MAXP },
+		{ "max-events", required_argument, NULL, O_MAXE },
+		{ "max-steps", required_argument, NULL, O_MAXS },
+		{ "no-reduce", no_argument, NULL, O_NOREDUCE },
 		{ "verbose", no_argument, NULL, 'v' }, { "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, O_VERSION }, { NULL, 0, NULL, 0 },
 	};
@@ -111,7 +123,32 @@ static int parse(int argc, char **argv, struct cli *c)
 		case O_NEW: c->mode = MODE_NEW; c->arg = optarg; break;
 		case O_WATCH: c->mode = MODE_WATCH; c->arg = optarg; break;
 		case O_LESSONS: c->lessons_dir = optarg; break;
-		case O_VARIANT: c->co.variant = optarg; break;
+		case O_VARIANT: c->co.variant = optarg; c->eo.variant = optarg; break;
+		case O_EXPLORE: c->mode = MODE_EXPLORE; break;
+		case O_NOREDUCE: c->eo.reduce = 0; break;
+		case O_MAXP:
+			if (strcmp(optarg, "inf") == 0) {
+				c->eo.max_preemptions = DT_EXPLORE_UNBOUNDED;
+			} else if (parse_u64(optarg, 64, &v)) {
+				return usage_error("--max-preemptions needs 0..64 or inf, not '%s'",
+						   optarg);
+			} else {
+				c->eo.max_preemptions = (uint32_t)v;
+			}
+			c->eo.set_preemptions = 1;
+			break;
+		case O_MAXE:
+			if (parse_u64(optarg, 16, &v))
+				return usage_error("--max-events needs 0..16, not '%s'", optarg);
+			c->eo.max_events = (uint32_t)v;
+			c->eo.set_events = 1;
+			break;
+		case O_MAXS:
+			if (parse_u64(optarg, 100000, &v) || v == 0)
+				return usage_error("--max-steps needs 1..100000, not '%s'", optarg);
+			c->eo.max_steps = (uint32_t)v;
+			c->eo.set_steps = 1;
+			break;
 		case O_SEED:
 			if (parse_u64(optarg, UINT64_MAX, &v))
 				return usage_error("--seed needs a number, not '%s'", optarg);
@@ -131,6 +168,9 @@ static int parse(int argc, char **argv, struct cli *c)
 		}
 	}
 	c->co.verbose = c->verbose;
+	c->eo.verbose = c->verbose;
+	c->eo.seed = c->co.seed;
+	c->eo.has_seed = c->co.has_seed;
 	return 0;
 }
 
@@ -256,6 +296,8 @@ int main(int argc, char **argv)
 {
 	struct cli c;
 	memset(&c, 0, sizeof(c));
+	c.eo.reduce = 1;
+	c.eo.progress = 1;
 	int rc = parse(argc, argv, &c);
 	if (rc)
 		return rc;
@@ -268,6 +310,16 @@ int main(int argc, char **argv)
 		return lessons_new(c.arg) ? 1 : 0;
 	case MODE_WATCH:
 		return run_watch(&c);
+	case MODE_EXPLORE: {
+		char path[1024];
+		if (optind + 1 != argc)
+			return usage_error("%s needs exactly one LESSON", "--explore");
+		if (lessons_resolve(c.lessons_dir, argv[optind], path, sizeof(path))) {
+			fprintf(stderr, "dpctutor: no lesson '%s' (try --list)\n", argv[optind]);
+			return 2;
+		}
+		return explore_lesson(path, &c.eo, stdout, NULL);
+	}
 	case MODE_PLAIN:
 	case MODE_TUTOR: {
 		char path[1024];

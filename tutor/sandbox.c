@@ -19,10 +19,11 @@
  * Either way it re-arms itself to fire after every single instruction, so
  * a pcall in the lesson that catches the error is stopped again at its
  * very next instruction: nothing can swallow the budget.  The hook never
- * sees work done inside C, so that work is charged by hand: the string
- * and utf8 functions cost 1 + nargs + bytes/16, the table functions one
- * unit per element they touch, and the allocator one unit per 16 bytes it
- * hands out.  Strings longer than SB_STRING_MAX are refused by the
+ * sees work done inside C, so that work is charged by hand: a string or
+ * utf8 function costs 1 + nargs + results, plus bytes/16 of the strings
+ * it scans (not for byte, sub, len and the like, which scan nothing), a
+ * table function one unit per element it touches, and the allocator one
+ * unit per 16 bytes it hands out.  Strings longer than SB_STRING_MAX are refused by the
  * allocator itself, whichever function builds them.
  *
  * The pattern rule.  Lua's matcher backtracks, and its cost grows as a
@@ -90,6 +91,9 @@
 #define SB_KEEP_ORIG 1  /* upvalue 1 is the library's own function */
 #define SB_PAT_ANCHOR 2 /* '^' anchors the pattern (find, match, gsub) */
 #define SB_PAT_PLAIN 4  /* a true 4th argument means plain (find) */
+#define SB_PAT_INIT 8   /* argument 3 is where matching starts */
+#define SB_CHEAP 16     /* O(1) per argument and result: no byte charge */
+#define SB_ARG1 32      /* the work follows argument 1 only (a format) */
 
 /* Live GC object -> creation serial; open addressing, linear probing. */
 struct sb_objmap {
@@ -251,6 +255,17 @@ static uint64_t sb_now_ns(void)
 	return (uint64_t)ts.tv_sec * UINT64_C(1000000000) + (uint64_t)ts.tv_nsec;
 }
 
+/*
+ * Set the hook count, only if it changes: lua_sethook walks every call
+ * frame of the thread, and Lua restarts the count by itself after each
+ * hook call.
+ */
+static void sb_hook_every(lua_State *L, int count)
+{
+	if (lua_gethook(L) != sb_hook || lua_gethookcount(L) != count)
+		lua_sethook(L, sb_hook, LUA_MASKCOUNT, count);
+}
+
 /* Hook again after the next grain, or where the budget ends. */
 static void sb_arm(struct sb_run *r, lua_State *L, unsigned budget)
 {
@@ -259,14 +274,14 @@ static void sb_arm(struct sb_run *r, lua_State *L, unsigned budget)
 
 	if (left < (uint64_t)count)
 		count = (int)left;
-	lua_sethook(L, sb_hook, LUA_MASKCOUNT, count);
+	sb_hook_every(L, count);
 }
 
 /* From now on the hook fires after every instruction. */
 static void sb_set_over(struct sb_run *r)
 {
 	r->over = 1;
-	lua_sethook(r->L, sb_hook, LUA_MASKCOUNT, 1);
+	sb_hook_every(r->L, 1);
 }
 
 static void sb_push_over(lua_State *L, struct sandbox *sb,
@@ -348,7 +363,7 @@ static void sb_hook(lua_State *L, lua_Debug *ar)
 		}
 		r->over = 1;
 	}
-	lua_sethook(L, sb_hook, LUA_MASKCOUNT, 1);
+	sb_hook_every(L, 1);
 	if (L == r->L && r->can_yield && lua_isyieldable(L)) {
 		(void)lua_yield(L, 0); /* in a hook: returns, then Lua yields */
 		return;
@@ -383,7 +398,7 @@ static void sb_run_end(struct sandbox *sb, struct sb_run *r)
 	sb->run = prev;
 	if (prev && prev->L == r->L) {
 		if (prev->over)
-			lua_sethook(prev->L, sb_hook, LUA_MASKCOUNT, 1);
+			sb_hook_every(prev->L, 1);
 		else
 			sb_arm(prev, prev->L, sb->budget);
 	}
@@ -999,6 +1014,49 @@ static lua_CFunction sb_orig(lua_State *L)
 	return lua_tocfunction(L, lua_upvalueindex(1));
 }
 
+/*
+ * xpcall's message handler runs before the error reaches xpcall, and an
+ * error raised by the count hook leaves hooks disabled until it does (Lua
+ * restores 'allowhook' only at the protected call).  So once the budget is
+ * spent the lesson's handler is skipped: no lesson code runs unhooked.
+ */
+static int sb_xpcall_msgh(lua_State *L)
+{
+	struct sandbox *sb = sb_of(L);
+
+	if (sb->run && sb->run->over)
+		return 1;
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	lua_call(L, lua_gettop(L) - 1, 1);
+	return 1;
+}
+
+static int sb_xpcall_done(lua_State *L, int status, lua_KContext extra)
+{
+	if (status != LUA_OK && status != LUA_YIELD) {
+		lua_pushboolean(L, 0);
+		lua_pushvalue(L, -2);
+		return 2;
+	}
+	return lua_gettop(L) - (int)extra;
+}
+
+/* xpcall(f, handler, ...), yieldable like Lua's own. */
+static int sb_xpcall(lua_State *L)
+{
+	int n = lua_gettop(L);
+
+	luaL_checktype(L, 2, LUA_TFUNCTION);
+	lua_pushvalue(L, 2);
+	lua_pushcclosure(L, sb_xpcall_msgh, 1);
+	lua_replace(L, 2);
+	lua_pushboolean(L, 1);
+	lua_pushvalue(L, 1);
+	lua_rotate(L, 3, 2); /* true, f below f's arguments */
+	return sb_xpcall_done(L, lua_pcallk(L, n - 2, LUA_MULTRET, 2, 2, sb_xpcall_done), 2);
+}
+
 static int sb_rawset(lua_State *L)
 {
 	struct sandbox *sb = sb_of(L);
@@ -1015,15 +1073,21 @@ static int sb_rawset(lua_State *L)
 /* ------------------------------------------------------------------ */
 /* Charged wrappers: work the count hook cannot see                    */
 
-static uint64_t sb_arg_cost(lua_State *L)
+/* 1 + nargs + the bytes the function reads, by its flags. */
+static uint64_t sb_arg_cost(lua_State *L, int flags)
 {
-	int n = lua_gettop(L), i;
+	int n = lua_gettop(L), i, last = flags & SB_ARG1 ? 1 : n;
 	uint64_t bytes = 0;
 
-	for (i = 1; i <= n; i++)
+	for (i = 1; i <= last && !(flags & SB_CHEAP); i++)
 		if (lua_type(L, i) == LUA_TSTRING)
 			bytes += lua_rawlen(L, i);
 	return 1 + (uint64_t)n + bytes / SB_BYTES_PER_UNIT;
+}
+
+static int sb_flags(lua_State *L)
+{
+	return (int)lua_tointeger(L, lua_upvalueindex(2));
 }
 
 /* Many results would let one VARARG instruction copy them all. */
@@ -1036,10 +1100,15 @@ static int sb_results(lua_State *L, int n)
 			  SB_RESULTS_MAX);
 }
 
+/* The generic wrapper: charge the arguments, then one unit per result. */
 static int sb_charged(lua_State *L)
 {
-	sb_charge(L, sb_arg_cost(L));
-	return sb_results(L, sb_orig(L)(L));
+	int n;
+
+	sb_charge(L, sb_arg_cost(L, sb_flags(L)));
+	n = sb_orig(L)(L);
+	sb_charge(L, (uint64_t)n);
+	return sb_results(L, n);
 }
 
 /* string.rep: refuse long results; Lua loops forever on rep("", 1e18). */
@@ -1083,7 +1152,7 @@ static int sb_str_format(lua_State *L)
 	const char *f = luaL_checklstring(L, 1, &lf);
 	int arg = 1, top = lua_gettop(L);
 
-	sb_charge(L, sb_arg_cost(L));
+	sb_charge(L, sb_arg_cost(L, 0));
 	for (i = 0; i < lf; i++) {
 		if (f[i] != '%')
 			continue;
@@ -1166,9 +1235,21 @@ static double sb_pattern_work(const char *p, size_t lp, size_t ls, int can_ancho
 	       pow((double)ls + 1.0, k + (anchored ? 0 : 1));
 }
 
+/* The bytes from `init` on (Lua's rule for a relative start position). */
+static size_t sb_subject_left(lua_State *L, size_t ls)
+{
+	lua_Integer init = luaL_optinteger(L, 3, 1);
+
+	if (init == 0 || init < -(lua_Integer)ls)
+		init = 1;
+	else if (init < 0)
+		init = (lua_Integer)ls + init + 1;
+	return (size_t)init > ls + 1 ? 0 : ls - (size_t)(init - 1);
+}
+
 static int sb_str_pattern(lua_State *L)
 {
-	int flags = (int)lua_tointeger(L, lua_upvalueindex(2));
+	int flags = sb_flags(L);
 	size_t ls, lp;
 	const char *p;
 	double work;
@@ -1181,6 +1262,8 @@ static int sb_str_pattern(lua_State *L)
 	if (ls > SB_SUBJECT_MAX)
 		return luaL_error(L, "subject of %I bytes: a lesson matches at most %I bytes",
 				  (lua_Integer)ls, (lua_Integer)SB_SUBJECT_MAX);
+	if (flags & SB_PAT_INIT)
+		ls = sb_subject_left(L, ls);
 	if ((flags & SB_PAT_PLAIN) && lua_toboolean(L, 4))
 		work = ((double)ls + 1.0) * ((double)lp + 1.0);
 	else
@@ -1225,7 +1308,7 @@ static int sb_utf8_codes(lua_State *L)
 {
 	int n;
 
-	sb_charge(L, sb_arg_cost(L));
+	sb_charge(L, sb_arg_cost(L, SB_CHEAP));
 	n = sb_orig(L)(L); /* iterator, s, 0 */
 	lua_pushvalue(L, -n);
 	lua_pushinteger(L, 0);
@@ -1359,6 +1442,8 @@ static int sb_sort_less(lua_State *L, int a, int b)
 
 	a = lua_absindex(L, a);
 	b = lua_absindex(L, b);
+	if (lua_type(L, a) == LUA_TSTRING && lua_type(L, b) == LUA_TSTRING)
+		sb_charge(L, (lua_rawlen(L, a) + lua_rawlen(L, b)) / SB_BYTES_PER_UNIT);
 	if (lua_isnil(L, 2))
 		return lua_compare(L, a, b, LUA_OPLT);
 	lua_pushvalue(L, 2);
@@ -1517,6 +1602,7 @@ static const struct sb_wrap sb_base_wraps[] = {
 	{ "setmetatable", sb_setmetatable, 0 },
 	{ "tonumber", sb_charged, SB_KEEP_ORIG },
 	{ "tostring", sb_tostring, 0 },
+	{ "xpcall", sb_xpcall, 0 },
 	{ NULL, NULL, 0 },
 };
 
@@ -1526,12 +1612,18 @@ static const char *const sb_string_allow[] = {
 	"upper", NULL
 };
 static const struct sb_wrap sb_string_wraps[] = {
-	{ "find", sb_str_pattern, SB_KEEP_ORIG | SB_PAT_ANCHOR | SB_PAT_PLAIN },
+	{ "byte", sb_charged, SB_KEEP_ORIG | SB_CHEAP },
+	{ "char", sb_charged, SB_KEEP_ORIG | SB_CHEAP },
+	{ "find", sb_str_pattern, SB_KEEP_ORIG | SB_PAT_ANCHOR | SB_PAT_PLAIN | SB_PAT_INIT },
 	{ "format", sb_str_format, SB_KEEP_ORIG },
-	{ "gmatch", sb_str_pattern, SB_KEEP_ORIG },
+	{ "gmatch", sb_str_pattern, SB_KEEP_ORIG | SB_PAT_INIT },
 	{ "gsub", sb_str_pattern, SB_KEEP_ORIG | SB_PAT_ANCHOR },
-	{ "match", sb_str_pattern, SB_KEEP_ORIG | SB_PAT_ANCHOR },
+	{ "len", sb_charged, SB_KEEP_ORIG | SB_CHEAP },
+	{ "match", sb_str_pattern, SB_KEEP_ORIG | SB_PAT_ANCHOR | SB_PAT_INIT },
+	{ "packsize", sb_charged, SB_KEEP_ORIG | SB_ARG1 },
 	{ "rep", sb_str_rep, SB_KEEP_ORIG },
+	{ "sub", sb_charged, SB_KEEP_ORIG | SB_CHEAP },
+	{ "unpack", sb_charged, SB_KEEP_ORIG | SB_ARG1 },
 	{ NULL, sb_charged, SB_KEEP_ORIG },
 };
 
@@ -1563,6 +1655,8 @@ static const char *const sb_utf8_allow[] = {
 	"char", "charpattern", "codepoint", "codes", "len", "offset", NULL
 };
 static const struct sb_wrap sb_utf8_wraps[] = {
+	{ "char", sb_charged, SB_KEEP_ORIG | SB_CHEAP },
+	{ "codepoint", sb_charged, SB_KEEP_ORIG | SB_CHEAP },
 	{ "codes", sb_utf8_codes, SB_KEEP_ORIG },
 	{ NULL, sb_charged, SB_KEEP_ORIG },
 };
@@ -1730,9 +1824,13 @@ static int sb_frozen_newindex(lua_State *L)
 			  lua_tostring(L, lua_upvalueindex(1)), key);
 }
 
+/* pairs() of a frozen table: the store's keys, but never the store. */
 static int sb_frozen_pairs(lua_State *L)
 {
-	return sb_push_pairs(L, lua_upvalueindex(1));
+	sb_push_pairs(L, lua_upvalueindex(1));
+	lua_pushvalue(L, 1);
+	lua_replace(L, -3); /* the state: the frozen table, not its store */
+	return 3;
 }
 
 /*

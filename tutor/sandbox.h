@@ -19,9 +19,7 @@
  * behind each one are explained at the top of sandbox.c.
  *
  * The bindings (tutor/script_*.c) get the raw lua_State from sb_lua() and
- * register their functions before the lesson runs.  The sandbox owns the
- * state's allocator userdata (lua_getallocf) and leaves the state's extra
- * space (lua_getextraspace) free for the bindings.
+ * register their functions before the lesson runs.
  */
 #ifndef DT_SANDBOX_H
 #define DT_SANDBOX_H
@@ -62,7 +60,11 @@ struct sandbox;
 struct sandbox *sb_create(const struct sb_limits *lim, uint64_t seed);
 void sb_destroy(struct sandbox *sb);
 
-/* The state, for bindings: register globals before sb_freeze_globals. */
+/*
+ * The state, for bindings: register globals before sb_freeze_globals.
+ * The sandbox owns the state's count hook, allocator and warning
+ * function; lua_getextraspace is free for the bindings.
+ */
 lua_State *sb_lua(struct sandbox *sb);
 
 /*
@@ -82,7 +84,9 @@ int sb_run_string(struct sandbox *sb, const char *chunkname, const char *src,
  * Afterwards assigning or creating a global (also with rawset) is an
  * error at that line ("... declare shared state in shared{}"), reading an
  * unknown global is an error ("unknown global 'x'"), and the library
- * tables are read-only.  Idempotent.  0, or -1 when out of memory.
+ * tables are read-only.  From C, lua_getglobal of an unknown name still
+ * just returns nil, but lua_setglobal raises.  Idempotent.  0, or -1
+ * when out of memory.
  */
 int sb_freeze_globals(struct sandbox *sb);
 
@@ -96,8 +100,9 @@ int sb_freeze_globals(struct sandbox *sb);
  * no values, which the count hook forces and no pcall can catch; as an
  * error "ran N Lua instructions without reaching a step" when the budget
  * ran out where Lua cannot yield (inside a sort comparator, a gsub
- * callback, a metamethod called from C).  nres and over_budget may be
- * NULL.
+ * callback, a metamethod called from C) or inside a library function
+ * whose C work was charged to it.  Either way the coroutine should be
+ * treated as stopped by the budget.  nres and over_budget may be NULL.
  */
 int sb_resume(struct sandbox *sb, lua_State *co, int nargs, int *nres,
 	      int *over_budget);

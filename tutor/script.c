@@ -384,6 +384,7 @@ static int sandbox_make(struct rt *rt, struct dt_machine *m, uint64_t seed)
 	rt->story_ref = LUA_NOREF;
 	rt->challenges_ref = LUA_NOREF;
 	rt->ncallbacks = 0;
+	rt->nfree = 0;
 	rt->have_lesson = 0;
 	rt_open_values(rt, rt->L);
 	rt_open_api(rt, rt->L);
@@ -655,6 +656,13 @@ const char *rt_error(const struct rt *rt)
 	if (!st || st->outcome.kind != DT_LESSON_ERROR)
 		return "";
 	return dt_machine_string(rt->m, st->outcome.message);
+}
+
+unsigned rt_free_events(const struct rt *rt, struct dt_free_event *out, unsigned max)
+{
+	unsigned n = rt->nfree < max ? rt->nfree : max;
+	memcpy(out, rt->free_events, n * sizeof(*out));
+	return n;
 }
 
 int rt_story_ref(const struct rt *rt)

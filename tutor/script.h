@@ -23,6 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dt_explore.h"
 #include "dt_history.h"
 #include "dt_machine.h"
 
@@ -45,6 +46,8 @@ struct rt_lesson {
 	uint64_t seed;
 	char variants[RT_MAX_VARIANTS][DT_NAME_MAX]; /* challenge variants, in order */
 	unsigned nvariants;
+	/* lesson{ bounds = { preemptions, events, steps } } for the explorer */
+	uint32_t max_preemptions, max_events, max_steps;
 };
 
 /* A callback's role, for predicates like runs_on("EvtInterruptDpc"). */
@@ -101,6 +104,10 @@ const struct rt_callback *rt_callback(const struct rt *rt, uint32_t id);
 unsigned rt_ncallbacks(const struct rt *rt);
 const struct rt_step_log *rt_last_step(const struct rt *rt);
 const char *rt_path(const struct rt *rt);
+
+/* The device events the explorer and the student may place freely
+ * (device{ free = N } / event{ free = N }) in the current build. */
+unsigned rt_free_events(const struct rt *rt, struct dt_free_event *out, unsigned max);
 
 /* One step through the session, recording what the step returned. */
 int rt_step(struct rt *rt, const struct dt_choice *c);

@@ -45,6 +45,8 @@ struct rt {
 	int bodies_ref;         /* table anchoring coroutines */
 	struct rt_callback callbacks[RT_MAX_CALLBACKS];
 	unsigned ncallbacks;
+	struct dt_free_event free_events[DT_EXPLORE_MAX_FREE];
+	unsigned nfree;
 	struct rt_step_log log;
 	uint32_t log_step;      /* the step the log describes */
 	char err[512];

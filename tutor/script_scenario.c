@@ -162,6 +162,24 @@ static void lesson_variants(lua_State *L, int idx, struct rt_lesson *l)
 	lua_pop(L, 1);
 }
 
+/* bounds = { preemptions = K, events = A, steps = N } for the explorer */
+static void lesson_bounds(lua_State *L, int idx, struct rt_lesson *l)
+{
+	static const char *const keys[] = { "preemptions", "events", "steps", NULL };
+	l->max_preemptions = 2;
+	l->max_events = 2;
+	l->max_steps = 200;
+	lua_getfield(L, idx, "bounds");
+	if (lua_istable(L, -1)) {
+		int t = lua_gettop(L);
+		check_keys(L, t, "bounds", keys);
+		l->max_preemptions = (uint32_t)opt_int(L, t, "preemptions", 2, 0, 64, "bounds");
+		l->max_events = (uint32_t)opt_int(L, t, "events", 2, 0, 16, "bounds");
+		l->max_steps = (uint32_t)opt_int(L, t, "steps", 200, 1, 100000, "bounds");
+	}
+	lua_pop(L, 1);
+}
+
 /* lesson { api = 1, id = "...", title = "...", ... } */
 static int l_lesson(lua_State *L)
 {
@@ -199,6 +217,7 @@ static int l_lesson(lua_State *L)
 		l->notes = opt_strdup(L, 1, "notes");
 	}
 	lesson_list(L, 1, "rules", l->rules, RT_MAX_RULES, &l->nrules, sizeof(l->rules[0]));
+	lesson_bounds(L, 1, l);
 	lesson_variants(L, 1, l);
 	rt->have_lesson = 1;
 	return 0;
@@ -251,6 +270,16 @@ static void must(lua_State *L, int rc, const char *what)
 		luaL_error(L, "%s: a bad or duplicate name or value", what);
 }
 
+/* A device event the student and the explorer may place (free = N). */
+static void add_free(lua_State *L, struct rt *rt, unsigned event, unsigned max)
+{
+	if (rt->nfree == DT_EXPLORE_MAX_FREE)
+		luaL_error(L, "at most %d free device events", DT_EXPLORE_MAX_FREE);
+	rt->free_events[rt->nfree].event = (uint16_t)event;
+	rt->free_events[rt->nfree].max = (uint16_t)max;
+	rt->nfree++;
+}
+
 static int l_device(lua_State *L)
 {
 	static const char *const keys[] = { "name", "irql", "affinity", "kind", "messages",
@@ -279,6 +308,7 @@ static int l_device(lua_State *L)
 	if (messages > 1 && kind != DT_LINE_MSI)
 		return luaL_error(L, "device{}: several messages need kind = \"msi\"");
 	unsigned dev, line;
+	unsigned nfree = (unsigned)opt_int(L, 1, "free", 0, 0, 8, "device");
 	must(L, dt_device_create(rt->m, name, &dev), "device{}");
 	must(L, dt_device_set_sync(rt->m, dev, level, scope), "device{}");
 	for (unsigned i = 0; i < messages; i++) {
@@ -289,7 +319,10 @@ static int l_device(lua_State *L)
 			snprintf(ev, sizeof(ev), "%s", name);
 		else
 			snprintf(ev, sizeof(ev), "%.24s.%u", name, i % 10u);
-		must(L, dt_event_create(rt->m, ev, dev, line, 1u << i, NULL), "device{}");
+		unsigned e;
+		must(L, dt_event_create(rt->m, ev, dev, line, 1u << i, &e), "device{}");
+		if (nfree && i == 0)
+			add_free(L, rt, e, nfree);
 	}
 	rt_push_handle(L, RT_DEVICE, dt_handle_of(DT_HANDLE_DEVICE, dev), dev);
 	return 1;
@@ -315,7 +348,10 @@ static int l_event(lua_State *L)
 	lua_Integer bits = opt_int(L, 1, "bits", 1, 1, 0xFFFFFFFFll, "event");
 	unsigned msg = (unsigned)opt_int(L, 1, "message", 0, 0, DT_MAX_LINES - 1, "event");
 	unsigned ev;
+	unsigned nfree = (unsigned)opt_int(L, 1, "free", 0, 0, 8, "event");
 	must(L, dt_event_create(rt->m, name, dev, msg, (uint32_t)bits, &ev), "event{}");
+	if (nfree)
+		add_free(L, rt, ev, nfree);
 	rt_push_handle(L, RT_EVENT, 0, ev);
 	return 1;
 }

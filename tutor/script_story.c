@@ -291,6 +291,30 @@ static int l_challenge(lua_State *L)
 	return 0;
 }
 
+/* finished(): nothing can step any more (a free read for predicates). */
+static int l_finished(lua_State *L)
+{
+	struct rt *rt = rt_from(L);
+	lua_pushboolean(L, dt_machine_enabled(rt->m, NULL, 0) == 0);
+	return 1;
+}
+
+/* fired(device_or_event): how often that device event has happened. */
+static int l_fired(lua_State *L)
+{
+	struct rt *rt = rt_from(L);
+	const struct dt_state *st = dt_machine_state(rt->m);
+	unsigned type, index, n = 0;
+	if (!rt_handle_info(L, 1, &type, &index) || (type != RT_EVENT && type != RT_DEVICE))
+		return luaL_error(L, "fired() needs a device or an event");
+	for (unsigned e = 0; e < st->nevents; e++)
+		if ((type == RT_EVENT && e == index) ||
+		    (type == RT_DEVICE && st->events[e].device == index))
+			n += st->events[e].fired;
+	lua_pushinteger(L, n);
+	return 1;
+}
+
 void rt_open_story(struct rt *rt, lua_State *L)
 {
 	static const luaL_Reg fns[] = {
@@ -298,7 +322,8 @@ void rt_open_story(struct rt *rt, lua_State *L)
 		{ "steps", l_steps }, { "run_until", l_run_until }, { "run_to_end", l_run_to_end },
 		{ "mark", l_mark }, { "expect", l_expect }, { "ask", l_ask },
 		{ "returned", l_returned }, { "runs_on", l_runs_on }, { "value", l_value },
-		{ "outcome", l_outcome }, { NULL, NULL },
+		{ "outcome", l_outcome }, { "finished", l_finished }, { "fired", l_fired },
+		{ NULL, NULL },
 	};
 	for (const luaL_Reg *f = fns; f->name; f++)
 		rt_register(rt, L, f->name, f->func);

@@ -1,0 +1,48 @@
+/*
+ * explorer.h - the explorer for lessons: `dpctutor --explore` and the
+ * for-all proofs of `--check`.
+ *
+ * The engine's explorer (dt_explore.h) walks every schedule within the
+ * bounds; this module gives it a lesson: the lesson's free device events,
+ * its bounds, and the challenges' Lua predicates as hooks (a for-all
+ * challenge's invariant is checked where each run ends; an exists
+ * challenge's reach() after every step).
+ */
+#ifndef DT_EXPLORER_H
+#define DT_EXPLORER_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "dt_explore.h"
+
+struct explore_options {
+	uint32_t max_preemptions; /* DT_EXPLORE_UNBOUNDED for none */
+	uint32_t max_events;
+	uint32_t max_steps;
+	int set_preemptions, set_events, set_steps; /* 0: the lesson's bounds */
+	int reduce;               /* sleep sets when unbounded */
+	const char *variant;      /* NULL: the lesson's first */
+	int challenge;            /* 1-based challenge to check, 0 = the first of each kind */
+	int verbose;
+	int progress;             /* a progress line on stderr for long runs */
+	uint64_t seed;
+	int has_seed;
+};
+
+/* What one exploration found, for callers that judge it (--check). */
+struct explore_summary {
+	uint64_t runs, incomplete, violations, hits;
+	double seconds;
+	char counterexample[2048]; /* "" when none */
+	char bounds[160];          /* "2 preemptions, 2 events, 200 steps" */
+	int error;
+	char message[300];
+};
+
+/* Explore a lesson and print the report to out.  0: no invariant
+ * violated; 1: one was; 2: the lesson could not be explored. */
+int explore_lesson(const char *path, const struct explore_options *o, FILE *out,
+		   struct explore_summary *sum);
+
+#endif

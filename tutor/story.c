@@ -11,15 +11,33 @@
 #include "script_int.h"
 #include "story.h"
 
+enum mode { M_IDLE, M_RUN_UNTIL, M_RUN_TO_END, M_ASK, M_STEPS, M_DONE };
+
 struct runner {
 	struct rt *rt;
 	const struct story_io *io;
 	struct story_result *res;
+	struct story_result own;  /* res points here for incremental runs */
 	struct dt_sched sched;
 	size_t traced;          /* trace events already reported */
 	/* predictions about value()/outcome() wait for the next stop */
 	int pending_ref[8];
 	unsigned npending;
+	/* where the story is */
+	lua_Integer item, nitems;
+	enum mode mode;
+	int action_ref;         /* the action being run (registry) */
+	struct dt_schedule steps;
+	size_t steps_item;
+	uint32_t steps_rep;
+	struct story_question q;
+	struct story_reveal reveal;
+	int answered;           /* the student's choice for the pending ask, -1 none */
+};
+
+/* The incremental run is the same struct. */
+struct story_run {
+	struct runner r;
 };
 
 static void say(struct runner *r, enum story_line_kind kind, const char *fmt, ...)
@@ -215,23 +233,6 @@ static int pred_holds(struct runner *r, int idx, char *answer, size_t size)
 	return 0; /* value() and outcome() are answered where the story stops */
 }
 
-/* Step until the predicate at idx holds.  0 when it did, -1 when not. */
-static int run_until(struct runner *r, int idx, char *answer, size_t size, const char *what)
-{
-	for (;;) {
-		if (step_once(r)) {
-			char oc[64];
-			story_outcome_text(dt_machine_state(rt_machine(r->rt)), oc, sizeof(oc));
-			return fail(r, "%s never happened: the run ended (%s) first", what, oc);
-		}
-		int h = pred_holds(r, idx, answer, size);
-		if (h < 0)
-			return -1;
-		if (h)
-			return 0;
-	}
-}
-
 /* ---- actions ---------------------------------------------------------------- */
 
 static int event_of(struct runner *r, int idx, unsigned *ev)
@@ -280,35 +281,51 @@ static int act_fire(struct runner *r, int idx)
 	return 0;
 }
 
-static int act_steps(struct runner *r, int idx)
+/* Start following steps("...") choices: parsed now, one per advance. */
+static int begin_steps(struct runner *r, int idx)
 {
 	lua_State *L = rt_lua(r->rt);
 	struct dt_machine *m = rt_machine(r->rt);
 	char text[2048], choices[1800];
 	field_str(L, idx, "choices", choices, sizeof(choices));
 	snprintf(text, sizeof(text), "v1 cpus=%u: %s", dt_machine_state(m)->ncpus, choices);
-	struct dt_schedule s;
 	struct dt_schedule_error err;
-	if (dt_schedule_parse(text, &s, &err))
+	if (dt_schedule_parse(text, &r->steps, &err))
 		return fail(r, "steps(\"%s\"): %s", choices, err.reason);
-	int rc = 0;
-	for (size_t i = 0; i < s.nitems && !rc; i++) {
-		struct dt_choice c;
-		if (dt_schedule_item_choice(m, &s.items[i], &c, &err)) {
-			rc = fail(r, "steps(\"%s\"): %s", choices, err.reason);
-			break;
-		}
-		for (uint32_t k = 0; k < s.items[i].repeat && !rc; k++) {
-			if (halted(r->rt) || rt_step(r->rt, &c) != DT_OK)
-				rc = fail(r, "steps(\"%s\"): choice %zu is not possible at step %u",
-					  choices, i + 1, dt_machine_state(m)->step + 1);
-			else
-				r->res->steps++;
-			report_events(r);
-		}
+	r->steps_item = 0;
+	r->steps_rep = 0;
+	r->mode = M_STEPS;
+	return 0;
+}
+
+/* The next choice of steps(); 1 when they are all taken. */
+static int next_step(struct runner *r)
+{
+	struct dt_machine *m = rt_machine(r->rt);
+	struct dt_schedule_error err;
+	while (r->steps_item < r->steps.nitems &&
+	       r->steps_rep >= r->steps.items[r->steps_item].repeat) {
+		r->steps_item++;
+		r->steps_rep = 0;
 	}
-	dt_schedule_free(&s);
-	return rc;
+	if (r->steps_item == r->steps.nitems) {
+		dt_schedule_free(&r->steps);
+		return 1;
+	}
+	struct dt_choice c;
+	if (dt_schedule_item_choice(m, &r->steps.items[r->steps_item], &c, &err)) {
+		dt_schedule_free(&r->steps);
+		return fail(r, "steps(): %s", err.reason);
+	}
+	r->steps_rep++;
+	if (halted(r->rt) || rt_step(r->rt, &c) != DT_OK) {
+		dt_schedule_free(&r->steps);
+		return fail(r, "steps(): choice %zu is not possible at step %u", r->steps_item + 1,
+			    dt_machine_state(m)->step + 1);
+	}
+	r->res->steps++;
+	report_events(r);
+	return 0;
 }
 
 /* Compare a prediction's actual answer with the lesson's. */
@@ -336,6 +353,15 @@ static void judge(struct runner *r, int ask, const char *actual)
 	r->res->asks++;
 	if (ok)
 		r->res->asks_ok++;
+	snprintf(r->reveal.actual, sizeof(r->reveal.actual), "%s", actual);
+	snprintf(r->reveal.why, sizeof(r->reveal.why), "%s", why);
+	r->reveal.lesson_ok = ok;
+	r->reveal.student = r->answered;
+	r->reveal.student_ok = 0;
+	if (r->answered >= 0 && (unsigned)r->answered < r->q.nchoices)
+		r->reveal.student_ok = strcmp(r->q.choices[r->answered], actual) == 0;
+	r->reveal.valid = 1;
+	r->answered = -1;
 	if (ok)
 		say(r, STORY_ANSWER, "answer: %s%s%s", actual, why[0] ? " - " : "", why);
 	else if (answer[0])
@@ -378,52 +404,34 @@ static void answer_pending(struct runner *r)
 	r->npending = 0;
 }
 
-static void print_question(struct runner *r, int idx)
+/* Read the question of the ask at idx into r->q and show it. */
+static void load_question(struct runner *r, int idx)
 {
 	lua_State *L = rt_lua(r->rt);
-	char q[512], line[900];
+	struct story_question *q = &r->q;
+	char line[1200];
+	memset(q, 0, sizeof(*q));
 	lua_rawgeti(L, idx, 1);
-	snprintf(q, sizeof(q), "%s", lua_tostring(L, -1));
+	snprintf(q->text, sizeof(q->text), "%s", lua_tostring(L, -1));
 	lua_pop(L, 1);
-	snprintf(line, sizeof(line), "? %s", q);
+	field_str(L, idx, "answer", q->answer, sizeof(q->answer));
+	field_str(L, idx, "hint", q->hint, sizeof(q->hint));
 	lua_getfield(L, idx, "choices");
 	if (lua_istable(L, -1)) {
 		lua_Integer n = luaL_len(L, -1);
-		size_t at = strlen(line);
-		for (lua_Integer i = 1; i <= n && at < sizeof(line) - 40; i++) {
+		for (lua_Integer i = 1; i <= n && q->nchoices < STORY_MAX_CHOICES; i++) {
 			lua_rawgeti(L, -1, i);
-			at += (size_t)snprintf(line + at, sizeof(line) - at, "%s[%d] %s",
-					       i == 1 ? "  " : " ", (int)i, lua_tostring(L, -1));
+			snprintf(q->choices[q->nchoices++], sizeof(q->choices[0]), "%s",
+				 lua_tostring(L, -1) ? lua_tostring(L, -1) : "?");
 			lua_pop(L, 1);
 		}
 	}
 	lua_pop(L, 1);
+	size_t at = (size_t)snprintf(line, sizeof(line), "? %s", q->text);
+	for (unsigned i = 0; i < q->nchoices && at < sizeof(line) - 100; i++)
+		at += (size_t)snprintf(line + at, sizeof(line) - at, "%s[%u] %s", i ? " " : "  ",
+				       i + 1, q->choices[i]);
 	say(r, STORY_ASK, "%s", line);
-}
-
-static int act_ask(struct runner *r, int idx)
-{
-	lua_State *L = rt_lua(r->rt);
-	print_question(r, idx);
-	lua_getfield(L, idx, "about");
-	int about = lua_gettop(L);
-	char kind[16], actual[128] = "";
-	field_str(L, about, "_pred", kind, sizeof(kind));
-	int rc = 0;
-	if (strcmp(kind, "value") == 0 || strcmp(kind, "outcome") == 0) {
-		if (r->npending == 8) {
-			rc = fail(r, "too many value()/outcome() predictions waiting");
-		} else {
-			lua_pushvalue(L, idx);
-			r->pending_ref[r->npending++] = luaL_ref(L, LUA_REGISTRYINDEX);
-		}
-	} else if (run_until(r, about, actual, sizeof(actual), "the predicted call") == 0) {
-		judge(r, idx, actual);
-	} else {
-		rc = -1;
-	}
-	lua_settop(L, about - 1);
-	return rc;
 }
 
 static int act_expect(struct runner *r, int idx)
@@ -449,67 +457,240 @@ static int act_expect(struct runner *r, int idx)
 	return 0;
 }
 
-static int act(struct runner *r, int idx)
+static void drop_action(struct runner *r)
+{
+	if (r->action_ref != LUA_NOREF)
+		luaL_unref(rt_lua(r->rt), LUA_REGISTRYINDEX, r->action_ref);
+	r->action_ref = LUA_NOREF;
+	r->mode = M_IDLE;
+}
+
+/* Take story item r->item: a line, an action started, or a question. */
+static enum story_tick take_item(struct runner *r)
 {
 	lua_State *L = rt_lua(r->rt);
-	char action[16], text[256];
+	int top = lua_gettop(L);
+	char action[16], text[256], kind[16];
+	enum story_tick t = STORY_TICK_LINE;
+	lua_rawgeti(L, LUA_REGISTRYINDEX, rt_story_ref(r->rt));
+	lua_rawgeti(L, -1, ++r->item);
+	int idx = lua_gettop(L);
+	if (lua_type(L, idx) == LUA_TSTRING) {
+		say(r, STORY_SAY, "%s", lua_tostring(L, idx));
+		lua_settop(L, top);
+		return STORY_TICK_LINE;
+	}
 	field_str(L, idx, "_action", action, sizeof(action));
-	if (strcmp(action, "fire") == 0)
-		return act_fire(r, idx);
-	if (strcmp(action, "steps") == 0)
-		return act_steps(r, idx);
-	if (strcmp(action, "ask") == 0)
-		return act_ask(r, idx);
-	if (strcmp(action, "expect") == 0)
-		return act_expect(r, idx);
-	if (strcmp(action, "mark") == 0) {
+	if (strcmp(action, "fire") == 0) {
+		t = act_fire(r, idx) ? STORY_TICK_FAILED : STORY_TICK_STEP;
+	} else if (strcmp(action, "steps") == 0) {
+		t = begin_steps(r, idx) ? STORY_TICK_FAILED : STORY_TICK_LINE;
+	} else if (strcmp(action, "expect") == 0) {
+		t = act_expect(r, idx) ? STORY_TICK_FAILED : STORY_TICK_LINE;
+	} else if (strcmp(action, "mark") == 0) {
 		say(r, STORY_MARK, "-- %s", field_str(L, idx, "text", text, sizeof(text)));
-		return 0;
-	}
-	if (strcmp(action, "run_until") == 0) {
-		char answer[128];
-		lua_getfield(L, idx, "pred");
-		int rc = run_until(r, lua_gettop(L), answer, sizeof(answer), "run_until's event");
+		t = STORY_TICK_MARK;
+	} else if (strcmp(action, "ask") == 0) {
+		load_question(r, idx);
+		lua_getfield(L, idx, "about");
+		field_str(L, -1, "_pred", kind, sizeof(kind));
 		lua_pop(L, 1);
-		if (rc == 0)
-			answer_pending(r);
-		return rc;
+		lua_pushvalue(L, idx);
+		if (strcmp(kind, "value") == 0 || strcmp(kind, "outcome") == 0) {
+			if (r->npending == 8) {
+				lua_pop(L, 1);
+				fail(r, "too many value()/outcome() predictions");
+				t = STORY_TICK_FAILED;
+			} else {
+				r->pending_ref[r->npending++] = luaL_ref(L, LUA_REGISTRYINDEX);
+				t = STORY_TICK_ASK;
+			}
+		} else {
+			r->action_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+			r->mode = M_ASK;
+			t = STORY_TICK_ASK;
+		}
+	} else if (strcmp(action, "run_until") == 0) {
+		lua_getfield(L, idx, "pred");
+		r->action_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+		r->mode = M_RUN_UNTIL;
+	} else {
+		r->mode = M_RUN_TO_END;
 	}
-	/* run_to_end */
-	while (!step_once(r))
-		;
-	answer_pending(r);
+	lua_settop(L, top);
+	return t;
+}
+
+/* One step of a run_until or an ask: done when its predicate holds. */
+static enum story_tick run_one(struct runner *r)
+{
+	lua_State *L = rt_lua(r->rt);
+	char answer[128] = "";
+	if (step_once(r)) {
+		char oc[64];
+		story_outcome_text(dt_machine_state(rt_machine(r->rt)), oc, sizeof(oc));
+		drop_action(r);
+		fail(r, "%s never happened: the run ended (%s) first",
+		     r->mode == M_ASK ? "the predicted call" : "run_until's event", oc);
+		return STORY_TICK_FAILED;
+	}
+	lua_rawgeti(L, LUA_REGISTRYINDEX, r->action_ref);
+	int idx = lua_gettop(L);
+	if (r->mode == M_ASK)
+		lua_getfield(L, idx, "about");
+	else
+		lua_pushvalue(L, idx);
+	int h = pred_holds(r, lua_gettop(L), answer, sizeof(answer));
+	if (h > 0 && r->mode == M_ASK)
+		judge(r, idx, answer);
+	lua_settop(L, idx - 1);
+	if (h < 0) {
+		drop_action(r);
+		return STORY_TICK_FAILED;
+	}
+	if (h > 0) {
+		int was_ask = r->mode == M_ASK;
+		drop_action(r);
+		if (!was_ask)
+			answer_pending(r);
+		return was_ask ? STORY_TICK_REVEAL : STORY_TICK_STEP;
+	}
+	return STORY_TICK_STEP;
+}
+
+static enum story_tick advance(struct runner *r)
+{
+	if (r->res->failure[0])
+		return STORY_TICK_FAILED;
+	switch (r->mode) {
+	case M_DONE:
+		return STORY_TICK_DONE;
+	case M_RUN_UNTIL:
+	case M_ASK:
+		return run_one(r);
+	case M_RUN_TO_END:
+		if (step_once(r)) {
+			r->mode = M_IDLE;
+			answer_pending(r);
+			return r->res->failure[0] ? STORY_TICK_FAILED : STORY_TICK_REVEAL;
+		}
+		return STORY_TICK_STEP;
+	case M_STEPS: {
+		int rc = next_step(r);
+		if (rc < 0)
+			return STORY_TICK_FAILED;
+		if (rc > 0) {
+			r->mode = M_IDLE;
+			return STORY_TICK_LINE;
+		}
+		return STORY_TICK_STEP;
+	}
+	default:
+		break;
+	}
+	if (r->item >= r->nitems) {
+		if (r->npending)
+			answer_pending(r);
+		r->mode = M_DONE;
+		r->res->finished = !r->res->failure[0];
+		return r->res->finished ? STORY_TICK_DONE : STORY_TICK_FAILED;
+	}
+	enum story_tick t = take_item(r);
+	if (t != STORY_TICK_FAILED &&
+	    dt_machine_state(rt_machine(r->rt))->outcome.kind == DT_LESSON_ERROR) {
+		fail(r, "lesson error: %s", rt_error(r->rt));
+		return STORY_TICK_FAILED;
+	}
+	return t;
+}
+
+static int runner_init(struct runner *r, struct rt *rt, const struct story_io *io,
+		       struct story_result *res)
+{
+	memset(r, 0, sizeof(*r));
+	r->rt = rt;
+	r->io = io;
+	r->res = res ? res : &r->own;
+	memset(r->res, 0, sizeof(*r->res));
+	r->action_ref = LUA_NOREF;
+	r->answered = -1;
+	dt_sched_round_robin(&r->sched);
+	r->traced = dt_machine_trace_count(rt_machine(rt));
+	if (rt_story_ref(rt) == LUA_NOREF)
+		return fail(r, "the lesson has no story{}");
+	if (halted(rt))
+		return fail(r, "the lesson failed to load: %s", rt_error(rt));
+	lua_State *L = rt_lua(rt);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, rt_story_ref(rt));
+	r->nitems = luaL_len(L, -1);
+	lua_pop(L, 1);
 	return 0;
 }
 
 int story_run(struct rt *rt, const struct story_io *io, struct story_result *res)
 {
-	struct runner r = { .rt = rt, .io = io, .res = res };
-	memset(res, 0, sizeof(*res));
-	dt_sched_round_robin(&r.sched);
-	r.traced = dt_machine_trace_count(rt_machine(rt));
-	lua_State *L = rt_lua(rt);
-	if (rt_story_ref(rt) == LUA_NOREF)
-		return fail(&r, "the lesson has no story{}");
-	if (halted(rt))
-		return fail(&r, "the lesson failed to load: %s", rt_error(rt));
-	lua_rawgeti(L, LUA_REGISTRYINDEX, rt_story_ref(rt));
-	int story = lua_gettop(L);
-	lua_Integer n = luaL_len(L, story);
-	int rc = 0;
-	for (lua_Integer i = 1; i <= n && rc == 0; i++) {
-		lua_rawgeti(L, story, i);
-		if (lua_type(L, -1) == LUA_TSTRING)
-			say(&r, STORY_SAY, "%s", lua_tostring(L, -1));
-		else
-			rc = act(&r, lua_gettop(L));
-		lua_settop(L, story);
-		if (rc == 0 && dt_machine_state(rt_machine(rt))->outcome.kind == DT_LESSON_ERROR)
-			rc = fail(&r, "lesson error: %s", rt_error(rt));
-	}
-	if (rc == 0 && r.npending)
-		answer_pending(&r);
-	lua_settop(L, story - 1);
-	res->finished = rc == 0 && !res->failure[0];
+	struct runner r;
+	if (runner_init(&r, rt, io, res))
+		return -1;
+	enum story_tick t;
+	do
+		t = advance(&r);
+	while (t != STORY_TICK_DONE && t != STORY_TICK_FAILED);
+	drop_action(&r);
+	res->finished = t == STORY_TICK_DONE;
 	return res->finished ? 0 : -1;
+}
+
+/* ---- the incremental run, for the terminal UI ---------------------------- */
+
+struct story_run *story_begin(struct rt *rt, const struct story_io *io)
+{
+	struct story_run *sr = calloc(1, sizeof(*sr));
+	if (!sr)
+		return NULL;
+	runner_init(&sr->r, rt, io, NULL);
+	return sr;
+}
+
+enum story_tick story_advance(struct story_run *sr)
+{
+	sr->r.reveal.valid = 0;
+	return advance(&sr->r);
+}
+
+const struct story_question *story_question(const struct story_run *sr)
+{
+	return &sr->r.q;
+}
+
+void story_answer(struct story_run *sr, int choice)
+{
+	sr->r.answered = choice;
+}
+
+const struct story_reveal *story_reveal(const struct story_run *sr)
+{
+	return sr->r.reveal.valid ? &sr->r.reveal : NULL;
+}
+
+const struct story_result *story_result(const struct story_run *sr)
+{
+	return sr->r.res;
+}
+
+int story_is_running(const struct story_run *sr)
+{
+	return sr->r.mode == M_RUN_UNTIL || sr->r.mode == M_RUN_TO_END || sr->r.mode == M_ASK ||
+	       sr->r.mode == M_STEPS;
+}
+
+void story_finish(struct story_run *sr)
+{
+	if (!sr)
+		return;
+	if (sr->r.rt && rt_lua(sr->r.rt))
+		drop_action(&sr->r);
+	if (sr->r.mode == M_STEPS)
+		dt_schedule_free(&sr->r.steps);
+	free(sr);
 }

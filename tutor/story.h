@@ -40,6 +40,51 @@ struct story_result {
 	char failure[512];     /* the first problem, "" if none */
 };
 
+#define STORY_MAX_CHOICES 8
+
+/* A prediction waiting for the student's answer. */
+struct story_question {
+	char text[512];
+	char choices[STORY_MAX_CHOICES][96];
+	unsigned nchoices;
+	char answer[96];   /* the lesson's answer, "" when it gives none */
+	char hint[256];
+};
+
+/* What the engine did, once a prediction is resolved. */
+struct story_reveal {
+	int valid;
+	char actual[128];  /* the engine's answer ("FALSE", "CPU 1", "2", ...) */
+	char why[512];
+	int lesson_ok;     /* the lesson's own answer matched */
+	int student;       /* the student's choice (0-based), -1 none */
+	int student_ok;    /* the student's choice was what the engine did */
+};
+
+/* What one story_advance() did. */
+enum story_tick {
+	STORY_TICK_LINE = 1, /* a line of narration or an expectation, no step */
+	STORY_TICK_STEP,     /* one engine step (a run in progress) */
+	STORY_TICK_ASK,      /* a question waits: story_question(); answer, then advance */
+	STORY_TICK_REVEAL,   /* a prediction resolved (story_reveal()) or a run ended */
+	STORY_TICK_MARK,     /* a pause mark */
+	STORY_TICK_DONE,
+	STORY_TICK_FAILED,   /* story_result()->failure says why */
+};
+
+struct story_run;
+
+/* The story one piece at a time: each advance takes at most one engine
+ * step or one story item, so a student can follow it key by key. */
+struct story_run *story_begin(struct rt *rt, const struct story_io *io);
+enum story_tick story_advance(struct story_run *sr);
+const struct story_question *story_question(const struct story_run *sr);
+void story_answer(struct story_run *sr, int choice);
+const struct story_reveal *story_reveal(const struct story_run *sr);
+const struct story_result *story_result(const struct story_run *sr);
+int story_is_running(const struct story_run *sr); /* inside a run_until/ask/steps */
+void story_finish(struct story_run *sr);
+
 /* Run the story from the machine's current state to its end. */
 int story_run(struct rt *rt, const struct story_io *io, struct story_result *res);
 

@@ -18,13 +18,19 @@
  * otherwise raises "ran N Lua instructions without reaching a step".
  * Either way it re-arms itself to fire after every single instruction, so
  * a pcall in the lesson that catches the error is stopped again at its
- * very next instruction: nothing can swallow the budget.  The hook never
- * sees work done inside C, so that work is charged by hand: a string or
- * utf8 function costs 1 + nargs + results, plus bytes/16 of the strings
- * it scans (not for byte, sub, len and the like, which scan nothing), a
- * table function one unit per element it touches, and the allocator one
- * unit per 16 bytes it hands out.  Strings longer than SB_STRING_MAX are refused by the
- * allocator itself, whichever function builds them.
+ * very next instruction: nothing can swallow the budget.  (One catch: an
+ * error raised inside a hook leaves hooks off until it reaches a pcall,
+ * and xpcall's message handler runs before that, so the sandbox's xpcall
+ * skips the lesson's handler once the budget is spent.)
+ *
+ * The hook never sees work done inside C, so that work is charged by
+ * hand: a string or utf8 function costs 1 + nargs + results, plus
+ * bytes/16 of the strings it scans (not for byte, sub, len and the like,
+ * which scan nothing); a table function one unit per element it touches;
+ * the allocator one unit per 16 bytes it hands out.  Strings longer than
+ * SB_STRING_MAX are refused by the allocator itself, whichever function
+ * builds them, and functions return at most SB_RESULTS_MAX values (one
+ * VARARG instruction could otherwise copy a million).
  *
  * The pattern rule.  Lua's matcher backtracks, and its cost grows as a
  * power of the subject length with the number of backtracking items: a
@@ -132,6 +138,8 @@ struct sandbox {
 	int ref_ids, ref_light, ref_guard, ref_frozen;
 	int frozen;
 	int string_refused;     /* the allocator refused a long string */
+	int stop_line;          /* where a budget yield stopped (sb_stop_line) */
+	const char *stop_source;
 	void (*print_fn)(void *ctx, const char *text);
 	void *print_ctx;
 	int warn_off;
@@ -346,6 +354,17 @@ static int sb_tick(struct sandbox *sb, struct sb_run *r, lua_State *L)
 	return 1;
 }
 
+/* In the hook, level 0 is the instruction about to run: remember it. */
+static void sb_note_stop(struct sandbox *sb, lua_State *L)
+{
+	lua_Debug ar;
+
+	if (lua_getstack(L, 0, &ar) && lua_getinfo(L, "Sl", &ar)) {
+		sb->stop_line = ar.currentline > 0 ? ar.currentline : 0;
+		sb->stop_source = ar.source;
+	}
+}
+
 static void sb_hook(lua_State *L, lua_Debug *ar)
 {
 	struct sandbox *sb = sb_of(L);
@@ -365,6 +384,7 @@ static void sb_hook(lua_State *L, lua_Debug *ar)
 	}
 	sb_hook_every(L, 1);
 	if (L == r->L && r->can_yield && lua_isyieldable(L)) {
+		sb_note_stop(sb, L);
 		(void)lua_yield(L, 0); /* in a hook: returns, then Lua yields */
 		return;
 	}
@@ -387,6 +407,10 @@ static void sb_run_begin(struct sandbox *sb, struct sb_run *r, lua_State *L,
 	r->start_ns = r->last_ns = sb_now_ns();
 	sb->run = r;
 	sb->string_refused = 0;
+	if (can_yield) {
+		sb->stop_line = 0;
+		sb->stop_source = NULL;
+	}
 	lua_sethook(L, sb_hook, LUA_MASKCOUNT, 1);
 }
 
@@ -959,7 +983,10 @@ static int sb_guard_newindex(lua_State *L)
 	return 0;
 }
 
-/* Refuse __gc/__mode; guard m unless it has a metatable of its own. */
+/*
+ * Refuse __gc/__mode; guard m unless it has a metatable of its own (then
+ * a __mode added to m later goes unseen: only replay is at stake).
+ */
 static void sb_check_metatable(lua_State *L, const struct sandbox *sb, int m)
 {
 	static const char *const bad[] = { "__gc", "__mode" };
@@ -986,9 +1013,13 @@ static int sb_setmetatable(lua_State *L)
 
 	luaL_checktype(L, 1, LUA_TTABLE);
 	luaL_argexpected(L, t == LUA_TNIL || t == LUA_TTABLE, 2, "nil or table");
-	if (!sb_has_guard(L, sb, 1) &&
-	    luaL_getmetafield(L, 1, "__metatable") != LUA_TNIL)
+	if (sb_has_guard(L, sb, 1)) /* the guard would go: __mode could follow */
+		return luaL_error(L, "setmetatable: this table is already another "
+				  "table's metatable; give it its metatable first");
+	if (luaL_getmetafield(L, 1, "__metatable") != LUA_TNIL)
 		return luaL_error(L, "cannot change a protected metatable");
+	if (lua_rawequal(L, 1, 2))
+		return luaL_error(L, "setmetatable: a lesson's table cannot be its own metatable");
 	if (t == LUA_TTABLE)
 		sb_check_metatable(L, sb, 2);
 	lua_settop(L, 2);
@@ -1814,8 +1845,9 @@ static int sb_unknown_global(lua_State *L)
 
 static int sb_frozen_newindex(lua_State *L)
 {
-	const char *key = lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) :
-			  luaL_typename(L, 2);
+	int t = lua_type(L, 2);
+	const char *key = t == LUA_TSTRING || t == LUA_TNUMBER ?
+			  luaL_tolstring(L, 2, NULL) : luaL_typename(L, 2);
 
 	if (lua_isnil(L, lua_upvalueindex(1)))
 		return luaL_error(L, "cannot assign global '%s' once the lesson has "
@@ -1933,20 +1965,20 @@ static int sb_useful_frame(const char *line, size_t len)
 static char *sb_format_error(const struct sandbox *sb, const char *msg)
 {
 	static const char header[] = "\nstack traceback:";
-	static const char note[] = " (a string longer than the lesson limit of 1 MiB was refused)";
 	const char *tb = strstr(msg, header), *line, *next;
-	size_t head = tb ? (size_t)(tb - msg) : strlen(msg);
+	size_t head = tb ? (size_t)(tb - msg) : strlen(msg), n = 0;
 	int frames = 0;
-	char *out = malloc(strlen(msg) + sizeof note + 1), *o;
+	char note[96], *out, *o;
 
+	if (sb->string_refused && strncmp(msg, "not enough memory", 17) == 0)
+		n = (size_t)snprintf(note, sizeof note, " (a string longer than %zu bytes, "
+				     "the lesson limit, was refused)", (size_t)SB_STRING_MAX);
+	out = malloc(strlen(msg) + n + 1);
 	if (out == NULL)
 		return NULL;
 	memcpy(out, msg, head);
-	o = out + head;
-	if (sb->string_refused && strncmp(msg, "not enough memory", 17) == 0) {
-		memcpy(o, note, sizeof note - 1);
-		o += sizeof note - 1;
-	}
+	memcpy(out + head, note, n);
+	o = out + head + n;
 	if (tb) {
 		memcpy(o, header, sizeof header - 1);
 		o += sizeof header - 1;
@@ -2165,6 +2197,13 @@ int sb_resume(struct sandbox *sb, lua_State *co, int nargs, int *nres,
 	if (over_budget)
 		*over_budget = run.over;
 	return status;
+}
+
+int sb_stop_line(struct sandbox *sb, const char **source)
+{
+	if (source)
+		*source = sb->stop_source;
+	return sb->stop_line;
 }
 
 char *sb_resume_error(struct sandbox *sb, lua_State *co)

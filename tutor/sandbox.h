@@ -108,6 +108,17 @@ int sb_resume(struct sandbox *sb, lua_State *co, int nargs, int *nres,
 	      int *over_budget);
 
 /*
+ * Where the budget stopped the coroutine of the last sb_resume by
+ * yielding: the line of the instruction it will run next (0 if that
+ * resume was not stopped by a yield), and in *source (may be NULL) its
+ * chunk name, e.g. "@lessons/x.lua", valid while the coroutine lives.
+ * Use this, not lua_getinfo(co): after a count-hook yield Lua rewinds the
+ * coroutine by one instruction, so lua_getinfo reports the line of the
+ * instruction stored before that one (at a loop's head, the line above).
+ */
+int sb_stop_line(struct sandbox *sb, const char **source);
+
+/*
  * The message and short traceback of a coroutine that sb_resume left in
  * an error status, malloc'd (NULL when out of memory).  The error object
  * stays on co's stack.

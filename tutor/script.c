@@ -274,6 +274,20 @@ static void reply_error(struct rt *rt, lua_State *co, struct dt_body_reply *repl
 	lua_pop(co, 1);
 }
 
+/* Where a budget stop happened: the sandbox records the line in its hook
+ * (after a hook yield Lua's own line information lags one instruction). */
+static struct dt_srcpos stop_pos(struct rt *rt, lua_State *co)
+{
+	const char *src = NULL;
+	int line = sb_stop_line(rt->sb, &src);
+	if (line <= 0)
+		return rt_where(rt, co, 0);
+	struct dt_srcpos pos = { 0, (uint32_t)line };
+	if (src)
+		pos.file = dt_machine_intern(rt->m, src[0] == '@' ? src + 1 : src);
+	return pos;
+}
+
 static void log_return(struct rt *rt, struct rt_body *b, const struct dt_value *result)
 {
 	struct rt_step_log *lg = &rt->log;
@@ -313,7 +327,7 @@ static void host_body_resume(void *ctx, void *body, const struct dt_value *resul
 		snprintf(reply->message, sizeof(reply->message),
 			 "ran %u Lua instructions without reaching a step",
 			 rt->opt.budget ? rt->opt.budget : SB_DEFAULT_BUDGET);
-		reply->pos = rt_where(rt, b->co, 0);
+		reply->pos = stop_pos(rt, b->co);
 		return;
 	}
 	if (rc == LUA_YIELD && b->have_op) {

@@ -36,6 +36,7 @@ struct node {
 	uint8_t prev_can_step;  /* could that CPU still step here? */
 	uint32_t preemptions;   /* along the path to this node */
 	uint32_t events;
+	uint8_t hit;            /* the exists-goal held somewhere on the path */
 	uint16_t used[DT_EXPLORE_MAX_FREE]; /* free events placed so far, per entry */
 };
 
@@ -235,28 +236,47 @@ static void record_outcome(struct explorer *x, const struct node *n)
 	witness_set(&o->witness, x->path, x->depth, n->preemptions, n->events);
 }
 
-/* After a step: hooks; 1 when the run is over (an outcome or a violation). */
-static int after_step(struct explorer *x, const struct node *n)
+/* A run ended at the machine's current state: judge and record it. */
+static void run_ended(struct explorer *x, const struct node *n)
 {
 	const struct dt_explore_hooks *h = x->hooks;
-	if (h && h->reached && h->reached(h->ctx, x->m)) {
-		x->r->hits++;
-		witness_offer(&x->r->hit, x->path, x->depth, n->preemptions, n->events);
-	}
-	int halted = dt_machine_state(x->m)->outcome.kind != DT_RUNNING;
-	if (h && h->violated && h->violated(h->ctx, x->m, halted)) {
+	if (h && h->violated && h->violated(h->ctx, x->m, 1)) {
 		x->r->violations++;
 		witness_offer(&x->r->counterexample, x->path, x->depth, n->preemptions,
 			      n->events);
-		record_outcome(x, n);
-		x->r->runs++;
+	}
+	if (n->hit)
+		x->r->hits++;
+	record_outcome(x, n);
+	x->r->runs++;
+}
+
+/* After a step: the exists-goal; 1 when the run is over (an outcome). */
+static int after_step(struct explorer *x, struct node *n)
+{
+	const struct dt_explore_hooks *h = x->hooks;
+	if (h && h->reached && h->reached(h->ctx, x->m)) {
+		if (!n->hit)
+			witness_offer(&x->r->hit, x->path, x->depth, n->preemptions, n->events);
+		n->hit = 1;
+	}
+	if (dt_machine_state(x->m)->outcome.kind != DT_RUNNING) {
+		run_ended(x, n);
 		return 1;
 	}
-	if (halted) {
-		record_outcome(x, n);
-		x->r->runs++;
+	return 0;
+}
+
+/* Can the run go on from here (a step, or a free event still to place)? */
+static int can_go_on(const struct explorer *x, const struct node *n)
+{
+	if (dt_machine_enabled(x->m, NULL, 0))
 		return 1;
-	}
+	if (n->events >= x->b.max_events)
+		return 0;
+	for (unsigned f = 0; f < x->nfree; f++)
+		if (n->used[f] < x->free_events[f].max)
+			return 1;
 	return 0;
 }
 
@@ -338,17 +358,14 @@ static int advance(struct explorer *x)
 		const struct dt_explore_hooks *h = x->hooks;
 		unsigned save = x->depth;
 		x->depth = d; /* the run is path[0..d): END is not a choice of the log */
+		struct node end = *n;
 		if (h && h->reached && h->reached(h->ctx, x->m)) {
-			x->r->hits++;
-			witness_offer(&x->r->hit, x->path, d, n->preemptions, n->events);
+			if (!end.hit)
+				witness_offer(&x->r->hit, x->path, d, n->preemptions, n->events);
+			end.hit = 1;
 		}
-		if (h && h->violated && h->violated(h->ctx, x->m, 1)) {
-			x->r->violations++;
-			witness_offer(&x->r->counterexample, x->path, d, n->preemptions, n->events);
-		}
-		record_outcome(x, n);
+		run_ended(x, &end);
 		x->depth = save;
-		x->r->runs++;
 		return 0;
 	}
 	if (dt_machine_step(x->m, &o->c) != DT_OK) {
@@ -367,14 +384,23 @@ static int advance(struct explorer *x)
 	else if (n->prev_cpu >= 0 && n->prev_can_step && o->c.cpu != n->prev_cpu)
 		tmp.preemptions++;
 	int over = after_step(x, &tmp);
+	if (!over && d + 1 >= x->b.max_steps) {
+		if (can_go_on(x, &tmp)) {
+			x->r->incomplete++; /* cut by the bound: counted, never an outcome */
+		} else {
+			dt_machine_settle(x->m, 0); /* it ended exactly at the bound */
+			x->mdepth = (unsigned)-1;
+			run_ended(x, &tmp);
+		}
+		over = 1;
+	}
 	x->depth = save;
 	if (over)
 		return 0;
-	if (d + 1 >= x->b.max_steps) {
-		x->r->incomplete++;
-		return 0;
-	}
-	return push(x, n, o);
+	int rc = push(x, n, o);
+	if (rc == 0)
+		x->stack[x->depth - 1].hit = tmp.hit; /* the child's path: the parent's + o */
+	return rc;
 }
 
 static void report_init(struct dt_explore_report *r, const struct dt_explore_bounds *b)

@@ -51,13 +51,17 @@ struct dt_free_event {
 	uint16_t max;
 };
 
-/* Checks the caller wants after each step and at each run's end. */
+/* Checks the caller wants.  The invariant is judged where each run ends
+ * (nothing can step and no event is placed, or an outcome such as a bug
+ * check); it never cuts a run short, which keeps the reduction sound.  The
+ * exists-goal is checked after every step; a run counts as a hit when it
+ * held anywhere along it. */
 struct dt_explore_hooks {
 	void *ctx;
-	/* 1 when the invariant is violated in the machine's current state.
-	 * `at_end` says whether the run just ended. */
+	/* 1 when the invariant is violated; at_end is always 1 (kept for
+	 * callers that share the hook with other checks). */
 	int (*violated)(void *ctx, struct dt_machine *m, int at_end);
-	/* 1 when an exists-goal holds now (after a step). */
+	/* 1 when the exists-goal holds now. */
 	int (*reached)(void *ctx, struct dt_machine *m);
 };
 

@@ -219,6 +219,18 @@ static int push_args(struct rt *rt, lua_State *co, const struct dt_call *call)
 	}
 }
 
+/* The log describes one step: entries of an older step (a branch's
+ * replay) are dropped when the step changes. */
+static struct rt_step_log *step_log(struct rt *rt)
+{
+	uint32_t now = dt_machine_state(rt->m)->step + 1;
+	if (rt->log_step != now) {
+		memset(&rt->log, 0, sizeof(rt->log));
+		rt->log_step = now;
+	}
+	return &rt->log;
+}
+
 static void *host_body_create(void *ctx, const struct dt_call *call)
 {
 	struct rt *rt = ctx;
@@ -240,7 +252,7 @@ static void *host_body_create(void *ctx, const struct dt_call *call)
 	b->callback = call->callback;
 	b->cpu = call->cpu;
 	b->thread = call->thread;
-	struct rt_step_log *lg = &rt->log;
+	struct rt_step_log *lg = step_log(rt);
 	if (lg->nstarts < 8) {
 		lg->starts[lg->nstarts].callback = call->callback;
 		lg->starts[lg->nstarts].cpu = call->cpu;
@@ -290,7 +302,7 @@ static struct dt_srcpos stop_pos(struct rt *rt, lua_State *co)
 
 static void log_return(struct rt *rt, struct rt_body *b, const struct dt_value *result)
 {
-	struct rt_step_log *lg = &rt->log;
+	struct rt_step_log *lg = step_log(rt);
 	if (!b->have_op || lg->nreturns >= 4)
 		return;
 	lg->returns[lg->nreturns].op = b->op.kind;
@@ -654,14 +666,12 @@ const char *rt_path(const struct rt *rt)
 int rt_step(struct rt *rt, const struct dt_choice *c)
 {
 	memset(&rt->log, 0, sizeof(rt->log));
-	size_t head = dt_session_head(rt->session), cur = dt_session_cursor(rt->session);
-	if (cur < head) {
-		/* A branch replays bodies: only what the new step does counts. */
-		int rc = dt_session_step(rt->session, c);
+	rt->log_step = 0;
+	int rc = dt_session_step(rt->session, c);
+	/* A branch replays bodies first: only the new step's entries count. */
+	if (rt->log_step != dt_machine_state(rt->m)->step)
 		memset(&rt->log, 0, sizeof(rt->log));
-		return rc;
-	}
-	return dt_session_step(rt->session, c);
+	return rc;
 }
 
 const char *rt_error(const struct rt *rt)

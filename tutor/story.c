@@ -562,6 +562,10 @@ static enum story_tick advance(struct runner *r)
 {
 	if (r->res->failure[0])
 		return STORY_TICK_FAILED;
+	if (dt_machine_state(rt_machine(r->rt))->outcome.kind == DT_LESSON_ERROR) {
+		fail(r, "lesson error: %s", rt_error(r->rt));
+		return STORY_TICK_FAILED;
+	}
 	switch (r->mode) {
 	case M_DONE:
 		return STORY_TICK_DONE;

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "checker.h"
 #include "explorer.h"
@@ -25,6 +26,7 @@
 #include "rules.h"
 #include "script.h"
 #include "story.h"
+#include "ui.h"
 
 #define DT_VERSION "0.1.0"
 
@@ -38,6 +40,7 @@ struct cli {
 	const char *arg;        /* --new NAME, --watch FILE */
 	struct check_options co;
 	struct explore_options eo;
+	int no_color, ascii, first_frame;
 };
 
 static void usage(FILE *f)
@@ -60,6 +63,8 @@ static void usage(FILE *f)
 		"  --cpus N                  run with N CPUs (1..64) instead of the lesson's\n"
 		"  --lessons DIR             look for lessons in DIR first\n"
 		"  --variant NAME            build the lesson's challenge variant NAME\n"
+		"  --no-color                monochrome (NO_COLOR in the environment does the same)\n"
+		"  --ascii                   ASCII only (also when the locale is not UTF-8)\n"
 		"  -v, --verbose             more detail\n"
 		"  -h, --help                this help\n"
 		"      --version             print the version\n"
@@ -93,7 +98,7 @@ static int parse(int argc, char **argv, struct cli *c)
 {
 	enum { O_CHECK = 256, O_PLAIN, O_LIST, O_RULES, O_NEW, O_WATCH, O_SEED, O_CPUS,
 	       O_LESSONS, O_VERSION, O_VARIANT, O_EXPLORE, O_MAXP, O_MAXE, O_MAXS,
-	       O_NOREDUCE };
+	       O_NOREDUCE, O_NOCOLOR, O_ASCII, O_FIRSTFRAME };
 	static const struct option longopts[] = {
 		{ "check", no_argument, NULL, O_CHECK }, { "plain", no_argument, NULL, O_PLAIN },
 		{ "list", no_argument, NULL, O_LIST }, { "rules", no_argument, NULL, O_RULES },
@@ -108,6 +113,9 @@ static int parse(int argc, char **argv, struct cli *c)
 		{ "max-events", required_argument, NULL, O_MAXE },
 		{ "max-steps", required_argument, NULL, O_MAXS },
 		{ "no-reduce", no_argument, NULL, O_NOREDUCE },
+		{ "no-color", no_argument, NULL, O_NOCOLOR },
+		{ "ascii", no_argument, NULL, O_ASCII },
+		{ "exit-after-first-frame", no_argument, NULL, O_FIRSTFRAME },
 		{ "verbose", no_argument, NULL, 'v' }, { "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, O_VERSION }, { NULL, 0, NULL, 0 },
 	};
@@ -126,6 +134,9 @@ static int parse(int argc, char **argv, struct cli *c)
 		case O_VARIANT: c->co.variant = optarg; c->eo.variant = optarg; break;
 		case O_EXPLORE: c->mode = MODE_EXPLORE; break;
 		case O_NOREDUCE: c->eo.reduce = 0; break;
+		case O_NOCOLOR: c->no_color = 1; break;
+		case O_ASCII: c->ascii = 1; break;
+		case O_FIRSTFRAME: c->first_frame = 1; break;
 		case O_MAXP:
 			if (strcmp(optarg, "inf") == 0) {
 				c->eo.max_preemptions = DT_EXPLORE_UNBOUNDED;
@@ -323,21 +334,37 @@ int main(int argc, char **argv)
 	case MODE_PLAIN:
 	case MODE_TUTOR: {
 		char path[1024];
-		if (optind >= argc) {
-			if (c.mode == MODE_PLAIN)
-				return usage_error("%s needs a LESSON", "--plain");
-			printf("dpctutor %s: the terminal UI is not built yet (it arrives with the "
-			       "UI issue).\nTry: dpctutor --plain LESSON, dpctutor --check, "
-			       "dpctutor --list\n", DT_VERSION);
-			return 0;
-		}
 		if (optind + 1 < argc)
 			return usage_error("one LESSON at a time, got '%s' too", argv[optind + 1]);
-		if (lessons_resolve(c.lessons_dir, argv[optind], path, sizeof(path))) {
+		if (optind >= argc && c.mode == MODE_PLAIN)
+			return usage_error("%s needs a LESSON", "--plain");
+		if (optind >= argc) {
+			/* No lesson named: the first one (the lesson menu comes later). */
+			struct lesson_list list;
+			lessons_find(c.lessons_dir, &list);
+			if (list.n == 0) {
+				fprintf(stderr, "dpctutor: no lessons found (see --help)\n");
+				return 1;
+			}
+			snprintf(path, sizeof(path), "%s", list.paths[0]);
+			lessons_free(&list);
+		} else if (lessons_resolve(c.lessons_dir, argv[optind], path, sizeof(path))) {
 			fprintf(stderr, "dpctutor: no lesson '%s' (try --list)\n", argv[optind]);
 			return 2;
 		}
-		return run_plain(path, &c);
+		if (c.mode == MODE_PLAIN)
+			return run_plain(path, &c);
+		if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+			fprintf(stderr, "dpctutor: the tutor needs a terminal; printing the lesson "
+				"with --plain instead\n");
+			return run_plain(path, &c);
+		}
+		struct ui_options uo = {
+			.lesson = path, .no_color = c.no_color, .ascii = c.ascii,
+			.exit_after_first_frame = c.first_frame, .seed = c.co.seed,
+			.has_seed = c.co.has_seed, .cpus = c.co.cpus, .variant = c.co.variant,
+		};
+		return ui_run(&uo);
 	}
 	}
 	return 0;

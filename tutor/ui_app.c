@@ -1,0 +1,165 @@
+/*
+ * ui_app.c - the UI's main loop: open the lesson, pick the screen, draw it
+ * into the grid, blit, read a key, hand it to the screen.  KEY_RESIZE and
+ * quitting are handled here and nowhere else.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ui_int.h"
+#include "ui_term.h"
+
+void ui_story_line(struct ui *u, const char *text)
+{
+	if (u->nstory == UI_STORY_MAX) {
+		free(u->story_lines[0]);
+		memmove(&u->story_lines[0], &u->story_lines[1],
+			(UI_STORY_MAX - 1) * sizeof(u->story_lines[0]));
+		u->nstory--;
+	}
+	u->story_lines[u->nstory] = strdup(text);
+	if (u->story_lines[u->nstory])
+		u->nstory++;
+}
+
+static void story_out(void *ctx, enum story_line_kind kind, const char *text)
+{
+	struct ui *u = ctx;
+	if (kind == STORY_EVENT)
+		return; /* the log pane narrates the trace itself */
+	ui_story_line(u, text);
+}
+
+static const struct story_io ui_story_io_template = { NULL, story_out, 0, NULL };
+
+static struct story_io story_io;
+
+static int open_lesson(struct ui *u, char *err_out, size_t size)
+{
+	struct rt_options opt;
+	char *err = NULL;
+	rt_options_default(&opt);
+	opt.seed = u->opt.seed;
+	opt.has_seed = u->opt.has_seed;
+	opt.cpus = u->opt.cpus;
+	opt.variant = u->opt.variant;
+	if (rt_open(u->opt.lesson, &opt, &u->rt, &err)) {
+		snprintf(err_out, size, "%s", err ? err : "cannot load the lesson");
+		free(err);
+		return -1;
+	}
+	story_io = ui_story_io_template;
+	story_io.ctx = u;
+	u->story = story_begin(u->rt, &story_io);
+	u->story_mode = u->story != NULL;
+	u->story_done = 0;
+	u->asking = 0;
+	const struct rt_lesson *l = rt_lesson(u->rt);
+	if (l->goal) {
+		char line[600];
+		snprintf(line, sizeof(line), "Goal: %s", l->goal);
+		ui_story_line(u, line);
+	}
+	return 0;
+}
+
+static void close_lesson(struct ui *u)
+{
+	story_finish(u->story);
+	u->story = NULL;
+	rt_close(u->rt);
+	u->rt = NULL;
+	for (unsigned i = 0; i < u->nstory; i++)
+		free(u->story_lines[i]);
+	u->nstory = 0;
+}
+
+/* R: start the lesson over from its first line. */
+int ui_restart(struct ui *u)
+{
+	char err[512];
+	close_lesson(u);
+	if (open_lesson(u, err, sizeof(err))) {
+		snprintf(u->status, sizeof(u->status), "%.190s", err);
+		return -1;
+	}
+	snprintf(u->status, sizeof(u->status), "restarted");
+	return 0;
+}
+
+static void draw(struct ui *u)
+{
+	int w, h;
+	ui_term_size(&w, &h);
+	if (w != u->grid.w || h != u->grid.h)
+		ui_grid_resize(&u->grid, w, h);
+	ui_grid_clear(&u->grid);
+	if (w < 80 || h < 24)
+		ui_small_draw(u);
+	else if (u->screen == UI_HELP)
+		ui_help_draw(u);
+	else if (u->screen == UI_BUGCHECK)
+		ui_bugcheck_draw(u);
+	else
+		ui_lesson_draw(u);
+	ui_term_blit(&u->grid);
+}
+
+static void key(struct ui *u, int k)
+{
+	if (k == UI_KEY_RESIZE || k < 0)
+		return; /* the next draw picks the new size up */
+	if (u->grid.w < 80 || u->grid.h < 24) {
+		if (k == 'q')
+			u->quit = 1;
+		return;
+	}
+	switch (u->screen) {
+	case UI_HELP:
+		ui_help_key(u, k);
+		break;
+	case UI_BUGCHECK:
+		ui_bugcheck_key(u, k);
+		break;
+	default:
+		ui_lesson_key(u, k);
+		break;
+	}
+}
+
+int ui_run(const struct ui_options *o)
+{
+	struct ui u;
+	char err[512];
+	memset(&u, 0, sizeof(u));
+	u.opt = *o;
+	u.rr_last = -1;
+	if (open_lesson(&u, err, sizeof(err))) {
+		fprintf(stderr, "dpctutor: %s\n", err);
+		return 1;
+	}
+	struct ui_term_options to = { .no_color = o->no_color, .ascii = o->ascii };
+	if (ui_term_open(&to) != UI_TERM_OK) {
+		fprintf(stderr, "dpctutor: cannot start the terminal UI (is TERM set?)\n");
+		close_lesson(&u);
+		return 1;
+	}
+	int w, h;
+	ui_term_size(&w, &h);
+	ui_grid_init(&u.grid, w, h);
+	u.grid.ascii = ui_term_ascii();
+	while (!u.quit) {
+		draw(&u);
+		if (o->exit_after_first_frame)
+			break;
+		int k = ui_term_getkey(-1);
+		if (k == UI_KEY_QUIT || ui_term_quit_requested())
+			break;
+		key(&u, k);
+	}
+	ui_term_close();
+	ui_grid_free(&u.grid);
+	close_lesson(&u);
+	return 0;
+}

@@ -1,0 +1,62 @@
+/*
+ * ui_int.h - the UI's private state, shared by ui_*.c.
+ */
+#ifndef DT_UI_INT_H
+#define DT_UI_INT_H
+
+#include "script.h"
+#include "story.h"
+#include "ui.h"
+#include "ui_grid.h"
+
+#define UI_LOG_MAX 400
+#define UI_STORY_MAX 200
+
+enum ui_screen { UI_LESSON = 0, UI_HELP, UI_BUGCHECK, UI_SMALL };
+
+enum ui_prompt {
+	UI_PROMPT_NONE = 0,
+	UI_PROMPT_EVENT,      /* which device event to fire */
+	UI_PROMPT_EVENT_CPU,  /* which CPU receives it */
+	UI_PROMPT_LEAVE,      /* leave the story and play freely? */
+	UI_PROMPT_JUMP,       /* jump to step N */
+	UI_PROMPT_THREAD,     /* which thread to dispatch */
+	UI_PROMPT_THREAD_CPU,
+};
+
+struct ui {
+	struct ui_options opt;
+	struct rt *rt;
+	struct story_run *story;
+	int story_mode;            /* following the story (else free play) */
+	int story_done;
+	int asking;                /* a question waits for an answer key */
+	enum ui_screen screen;
+	enum ui_prompt prompt;
+	unsigned prompt_event;     /* chosen event while asking for its CPU */
+	char prompt_buf[16];
+	int pending_cpu;           /* the CPU key that asked to leave the story */
+	struct ui_grid grid;
+	int quit;
+	char status[200];          /* one line of feedback under the panes */
+	/* the story pane: narration and answers, newest last */
+	char *story_lines[UI_STORY_MAX];
+	unsigned nstory;
+	unsigned score, asked;
+	int rr_last;               /* round-robin position for free play */
+};
+
+/* ui_lesson.c */
+void ui_lesson_draw(struct ui *u);
+void ui_lesson_key(struct ui *u, int key);
+void ui_story_line(struct ui *u, const char *text);
+/* ui_app.c */
+int ui_restart(struct ui *u);
+/* ui_screens.c */
+void ui_help_draw(struct ui *u);
+void ui_help_key(struct ui *u, int key);
+void ui_bugcheck_draw(struct ui *u);
+void ui_bugcheck_key(struct ui *u, int key);
+void ui_small_draw(struct ui *u);
+
+#endif

@@ -1,0 +1,664 @@
+/*
+ * ui_lesson.c - the lesson screen: CPU panes, DPC queues, interrupt
+ * objects, threads, watched values, the story pane, the narrated log and
+ * the key footer, all drawn from the viewed step's snapshot.
+ *
+ * Keys: Space follows the story one piece at a time (Enter to the next
+ * pause); 1..9 answer a question; 0..9 step a CPU (leaving the story
+ * first asks); b/Left and f/Right move through the past and the recorded
+ * future; e fires a device event; t dispatches a thread; g runs to the
+ * end; j jumps to a step; R restarts; ? help; q quits.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dt_sched.h"
+#include "narrate.h"
+#include "ui_int.h"
+#include "ui_term.h"
+
+
+
+static const struct dt_state *view(struct ui *u)
+{
+	return dt_session_view(rt_session(u->rt));
+}
+
+static unsigned irql_style(unsigned irql)
+{
+	if (irql == DT_PASSIVE_LEVEL)
+		return UI_S_PASSIVE;
+	if (irql <= DT_DISPATCH_LEVEL)
+		return UI_S_DISPATCH;
+	if (irql <= DT_DIRQL_MAX)
+		return UI_S_DIRQL;
+	return UI_S_HIGH;
+}
+
+static const char *irql_short(unsigned irql)
+{
+	static const char *const names[] = { "PASSIVE", "APC", "DISPATCH" };
+	return irql <= 2 ? names[irql] : irql <= DT_DIRQL_MAX ? "DIRQL" : "HIGH";
+}
+
+/* The name of a frame's object: "ISR nic", "DPC nic", "thread app". */
+static void frame_name(struct ui *u, const struct dt_state *st, const struct dt_frame *f,
+		       char *buf, size_t size)
+{
+	struct dt_machine *m = rt_machine(u->rt);
+	char obj[64];
+	switch (f->kind) {
+	case DT_FRAME_ISR:
+	case DT_FRAME_TRAP:
+	case DT_FRAME_SYNC:
+		snprintf(obj, sizeof(obj), "%s",
+			 dt_machine_string(m, st->devices[st->interrupts[f->object].device].name));
+		snprintf(buf, size, "%s %.40s",
+			 f->kind == DT_FRAME_ISR ? "ISR" : f->kind == DT_FRAME_TRAP ? "trap" : "sync",
+			 obj);
+		break;
+	case DT_FRAME_DPC: {
+		const struct dt_dpc *d = &st->dpcs[f->object];
+		if (d->interrupt != DT_NONE)
+			snprintf(buf, size, "DPC %s",
+				 dt_machine_string(m, st->devices[st->interrupts[d->interrupt].device].name));
+		else
+			snprintf(buf, size, "KDPC %u", f->object);
+		break;
+	}
+	default:
+		snprintf(buf, size, "%s", dt_machine_string(m, st->threads[f->object].name));
+		break;
+	}
+}
+
+/* What the CPU will do next, in words. */
+static void next_text(struct ui *u, const struct dt_state *st, unsigned cpu, char *buf,
+		      size_t size)
+{
+	const struct dt_cpu *c = &st->cpus[cpu];
+	struct dt_machine *m = rt_machine(u->rt);
+	const struct dt_frame *f = c->nframes ? &c->frames[c->nframes - 1] : NULL;
+	if (!f) {
+		snprintf(buf, size, c->qlen ? "drain its DPC queue" :
+				   c->npending ? "take a pending interrupt" : "idle");
+		return;
+	}
+	switch (f->state) {
+	case DT_FS_SPINNING:
+		snprintf(buf, size, "spins: lock held by CPU %d",
+			 st->locks[f->spin_lock].owner_cpu);
+		return;
+	case DT_FS_RETURNED:
+		snprintf(buf, size, "return");
+		return;
+	default:
+		break;
+	}
+	const char *name = rt_call_name(f->op.kind);
+	switch (f->op.kind) {
+	case DT_OP_READ_SHARED:
+		snprintf(buf, size, "read %s", dt_machine_string(m, st->vars[f->op.index].name));
+		break;
+	case DT_OP_WRITE_SHARED:
+		snprintf(buf, size, "write %s", dt_machine_string(m, st->vars[f->op.index].name));
+		break;
+	case DT_OP_STEP:
+		snprintf(buf, size, "step \"%s\"", dt_machine_string(m, f->op.label));
+		break;
+	case DT_OP_WRITE_REGISTER:
+		snprintf(buf, size, "WRITE_REGISTER_ULONG");
+		break;
+	case DT_OP_INTR_ACQUIRE_LOCK:
+		snprintf(buf, size, "WdfInterruptAcquireLock");
+		break;
+	case DT_OP_INTR_RELEASE_LOCK:
+		snprintf(buf, size, "WdfInterruptReleaseLock");
+		break;
+	case DT_OP_SPINLOCK_ACQUIRE:
+		snprintf(buf, size, "WdfSpinLockAcquire");
+		break;
+	case DT_OP_SPINLOCK_RELEASE:
+		snprintf(buf, size, "WdfSpinLockRelease");
+		break;
+	default:
+		snprintf(buf, size, "%s", strcmp(name, "?") ? name : "an operation");
+		break;
+	}
+	if (f->op.pos.line) {
+		size_t n = strlen(buf);
+		snprintf(buf + n, size - n, "  :%u", f->op.pos.line);
+	}
+}
+
+static int draw_cpu(struct ui *u, const struct dt_state *st, unsigned cpu, int x, int y,
+		    int w, int compact)
+{
+	struct ui_grid *g = &u->grid;
+	const struct dt_cpu *c = &st->cpus[cpu];
+	char buf[256], fr[64];
+	int at = x;
+	at += ui_putf(g, at, y, UI_S_BOLD, "CPU%u ", cpu);
+	at += ui_putf(g, at, y, irql_style(c->irql), "IRQL %u %-8s", c->irql, irql_short(c->irql));
+	for (unsigned i = 0; i < c->nframes && at < x + w - 4; i++) {
+		const struct dt_frame *f = &c->frames[i];
+		unsigned st_style = f->kind == DT_FRAME_DPC ? UI_S_DPC :
+				    f->kind == DT_FRAME_THREAD ? UI_S_THREAD : UI_S_ISR;
+		frame_name(u, st, f, fr, sizeof(fr));
+		at += ui_putf(g, at, y, UI_S_DIM, "%s", i ? " > " : " ");
+		at += ui_putf(g, at, y, st_style, "%s", fr);
+	}
+	if (!c->nframes)
+		ui_put(g, at, y, UI_S_DIM, " idle");
+	if (compact)
+		return 1;
+	next_text(u, st, cpu, buf, sizeof(buf));
+	ui_putf(g, x + 2, y + 1, dt_cpu_can_step(rt_machine(u->rt), cpu) && st == dt_machine_state(rt_machine(u->rt)) ? UI_S_NORMAL : UI_S_DIM,
+		"next: %.*s", w - 9, buf);
+	at = x + 2;
+	at += ui_put(g, at, y + 2, UI_S_DIM, "queue:");
+	if (!c->qlen)
+		at += ui_put(g, at, y + 2, UI_S_DIM, " -");
+	for (unsigned i = 0; i < c->qlen && at < x + w - 10; i++) {
+		const struct dt_dpc *d = &st->dpcs[c->queue[i]];
+		const char *dn = d->interrupt != DT_NONE
+			? dt_machine_string(rt_machine(u->rt),
+					    st->devices[st->interrupts[d->interrupt].device].name)
+			: "KDPC";
+		at += ui_putf(g, at, y + 2, UI_S_DPC, " %s", dn);
+	}
+	if (c->npending) {
+		at += ui_put(g, at, y + 2, UI_S_DIM, "  pending:");
+		for (unsigned i = 0; i < c->npending && at < x + w - 8; i++)
+			at += ui_putf(g, at, y + 2, UI_S_ISR, " %s",
+				      dt_machine_string(rt_machine(u->rt),
+							st->devices[st->interrupts[c->pending[i].interrupt].device].name));
+	}
+	return 3;
+}
+
+static int draw_objects(struct ui *u, const struct dt_state *st, int x, int y, int w, int ymax)
+{
+	struct ui_grid *g = &u->grid;
+	struct dt_machine *m = rt_machine(u->rt);
+	int row = y;
+	for (unsigned i = 0; i < st->ninterrupts && row < ymax; i++, row++) {
+		const struct dt_interrupt *in = &st->interrupts[i];
+		const struct dt_dpc *d = &st->dpcs[in->dpc];
+		const struct dt_lock *l = &st->locks[in->lock];
+		char lock[24];
+		if (l->owner_cpu >= 0)
+			snprintf(lock, sizeof(lock), "CPU%d", l->owner_cpu);
+		else if (l->owner_thread >= 0)
+			snprintf(lock, sizeof(lock), "%s",
+				 dt_machine_string(m, st->threads[l->owner_thread].name));
+		else
+			snprintf(lock, sizeof(lock), "free");
+		char q[24];
+		if (d->inserted)
+			snprintf(q, sizeof(q), "queued CPU%d", d->queue_cpu);
+		else
+			snprintf(q, sizeof(q), "not queued");
+		ui_putf(g, x, row, UI_S_NORMAL, "%-8.8s DPC %-12s run %u  T%u F%u  lock %s",
+			dt_machine_string(m, st->devices[in->device].name), q, d->running,
+			in->queue_true, in->queue_false, lock);
+		if (in->queue_false)
+			ui_putf(g, x + w - 2, row, UI_S_FALSE, "%s", "!");
+	}
+	for (unsigned t = 0; t < st->nthreads && row < ymax; t++, row++) {
+		const struct dt_thread *th = &st->threads[t];
+		static const char *const states[] = { "?", "ready", "running", "blocked", "idle",
+						      "done" };
+		ui_putf(g, x, row, UI_S_THREAD, "%-12.12s %s", dt_machine_string(m, th->name),
+			th->state <= 5 ? states[th->state] : "?");
+		if (th->state == DT_TS_RUNNING)
+			ui_putf(g, x + 22, row, UI_S_DIM, "on CPU%d", th->cpu);
+	}
+	if (row < ymax && st->nvars) {
+		int at = x;
+		at += ui_put(g, at, row, UI_S_DIM, "values:");
+		for (unsigned v = 0; v < st->nvars && at < x + w - 4; v++) {
+			char val[32];
+			const struct dt_value *dv = &st->vars[v].value;
+			if (dv->kind == DT_VAL_BOOL)
+				snprintf(val, sizeof(val), "%s", dv->u.i ? "true" : "false");
+			else if (dv->kind == DT_VAL_INT)
+				snprintf(val, sizeof(val), "%lld", (long long)dv->u.i);
+			else if (dv->kind == DT_VAL_STRING)
+				snprintf(val, sizeof(val), "%s", dt_machine_string(m, dv->u.str));
+			else
+				snprintf(val, sizeof(val), "%g", dv->u.n);
+			at += ui_putf(g, at, row, UI_S_BOLD, " %s=%s",
+				      dt_machine_string(m, st->vars[v].name), val);
+		}
+		row++;
+	}
+	return row - y;
+}
+
+/* Split text into lines of at most `width` bytes, breaking at spaces. */
+static int wrap(const char *t, int width, int *starts, int *lens, int max)
+{
+	int n = 0, len = (int)strlen(t), at = 0;
+	while (at < len && n < max) {
+		int end = at + width;
+		if (end >= len) {
+			end = len;
+		} else {
+			int sp = end;
+			while (sp > at && t[sp] != ' ')
+				sp--;
+			if (sp > at)
+				end = sp;
+		}
+		starts[n] = at;
+		lens[n] = end - at;
+		n++;
+		at = end;
+		while (t[at] == ' ')
+			at++;
+	}
+	return n;
+}
+
+/* The story pane and the log, newest at the bottom. */
+static void draw_right(struct ui *u, int x, int y, int w, int h)
+{
+	struct ui_grid *g = &u->grid;
+	int story_h = h / 2;
+	ui_box(g, x, y, w, story_h, UI_S_DIM, u->story_mode ? "story" : "free play");
+	/* Newest text at the bottom, wrapped at spaces; older lines scroll off. */
+	int row = y + story_h - 2;
+	for (unsigned i = u->nstory; i-- > 0 && row > y;) {
+		const char *t = u->story_lines[i];
+		unsigned style = t[0] == '?' ? UI_S_ASK : UI_S_STORY;
+		int starts[32], lens[32], n = wrap(t, w - 2, starts, lens, 32);
+		for (int k = n - 1; k >= 0 && row > y; k--, row--)
+			ui_putf(g, x + 1, row, style, "%.*s", lens[k], t + starts[k]);
+	}
+	int ly = y + story_h;
+	int lh = h - story_h;
+	ui_box(g, x, ly, w, lh, UI_S_DIM, "log");
+	size_t n;
+	const struct dt_trace_event *t = dt_session_trace(rt_session(u->rt), &n);
+	row = ly + lh - 2;
+	for (size_t i = n; i-- > 0 && row > ly;) {
+		char buf[512];
+		if (narrate_event(rt_machine(u->rt), &t[i], buf, sizeof(buf)) == 0)
+			continue;
+		unsigned style = t[i].kind == DT_EV_QUEUE_DPC && !t[i].result ? UI_S_FALSE :
+				 t[i].kind == DT_EV_BUGCHECK ? UI_S_ERROR : UI_S_NORMAL;
+		ui_putf(g, x + 1, row--, style, "%4u %.*s", t[i].step, w - 7, buf);
+	}
+}
+
+static void draw_footer(struct ui *u)
+{
+	struct ui_grid *g = &u->grid;
+	int y = g->h - 1;
+	const char *keys;
+	if (u->asking)
+		keys = " 1-9 answer   b back   ? help   q quit";
+	else if (u->prompt)
+		keys = " type your choice, Enter to confirm, Esc to cancel";
+	else if (u->story_mode)
+		keys = " Spc next  Enter to pause  b/f back/redo  0-9 CPU  e event  g end  R restart  ? help  q quit";
+	else
+		keys = " 0-9 step CPU  Spc any  b/f back/redo  e event  t thread  g end  j jump  R restart  ? help  q quit";
+	ui_fill(g, 0, y, g->w, 1, ' ', UI_S_FOOTER);
+	ui_putf(g, 0, y, UI_S_FOOTER, "%.*s", g->w, keys);
+}
+
+static void draw_prompt(struct ui *u)
+{
+	struct ui_grid *g = &u->grid;
+	const struct dt_state *st = view(u);
+	struct dt_machine *m = rt_machine(u->rt);
+	char line[300];
+	switch (u->prompt) {
+	case UI_PROMPT_EVENT: {
+		size_t at = (size_t)snprintf(line, sizeof(line), "fire which event?");
+		for (unsigned e = 0; e < st->nevents && e < 9 && at < sizeof(line) - 40; e++)
+			at += (size_t)snprintf(line + at, sizeof(line) - at, "  %u %s", e + 1,
+					       dt_machine_string(m, st->events[e].name));
+		break;
+	}
+	case UI_PROMPT_EVENT_CPU:
+		snprintf(line, sizeof(line), "deliver %s to which CPU? (0-%u)",
+			 dt_machine_string(m, st->events[u->prompt_event].name), st->ncpus - 1);
+		break;
+	case UI_PROMPT_THREAD: {
+		size_t at = (size_t)snprintf(line, sizeof(line), "dispatch which thread?");
+		for (unsigned t = 0; t < st->nthreads && t < 9 && at < sizeof(line) - 40; t++)
+			at += (size_t)snprintf(line + at, sizeof(line) - at, "  %u %s", t + 1,
+					       dt_machine_string(m, st->threads[t].name));
+		break;
+	}
+	case UI_PROMPT_THREAD_CPU:
+		snprintf(line, sizeof(line), "dispatch it onto which CPU? (0-%u)", st->ncpus - 1);
+		break;
+	case UI_PROMPT_LEAVE:
+		snprintf(line, sizeof(line), "leave the story and play freely? (y/n)");
+		break;
+	case UI_PROMPT_JUMP:
+		snprintf(line, sizeof(line), "jump to step: %s_", u->prompt_buf);
+		break;
+	default:
+		return;
+	}
+	ui_fill(g, 0, g->h - 2, g->w, 1, ' ', UI_S_SELECTED);
+	ui_putf(g, 0, g->h - 2, UI_S_SELECTED, "%.*s", g->w, line);
+}
+
+void ui_lesson_draw(struct ui *u)
+{
+	struct ui_grid *g = &u->grid;
+	const struct dt_state *st = view(u);
+	struct dt_session *s = rt_session(u->rt);
+	const struct rt_lesson *l = rt_lesson(u->rt);
+	char oc[48], title[200];
+	story_outcome_text(st, oc, sizeof(oc));
+	ui_fill(g, 0, 0, g->w, 1, ' ', UI_S_TITLE);
+	snprintf(title, sizeof(title), " dpctutor: %s", l->title);
+	ui_putf(g, 0, 0, UI_S_TITLE, "%.*s", g->w - 30, title);
+	ui_putf(g, g->w - 30, 0, UI_S_TITLE, "step %zu/%zu %12s", dt_session_cursor(s),
+		dt_session_head(s), oc);
+	int left_w = g->w * 11 / 20;
+	int right_x = left_w + 1, right_w = g->w - right_x;
+	int body_h = g->h - 3;
+	int compact = (int)st->ncpus * 3 + 4 > body_h;
+	int y = 1;
+	for (unsigned c = 0; c < st->ncpus && y < body_h - 2; c++)
+		y += draw_cpu(u, st, c, 0, y, left_w, compact);
+	ui_hline(g, 0, y, left_w, UI_S_DIM);
+	y++;
+	draw_objects(u, st, 0, y, left_w, body_h);
+	draw_right(u, right_x, 1, right_w, body_h);
+	if (u->status[0])
+		ui_putf(g, 0, g->h - 2, UI_S_WARN, "%.*s", g->w, u->status);
+	draw_prompt(u);
+	draw_footer(u);
+}
+
+/* ---- keys ------------------------------------------------------------------ */
+
+static int at_head(struct ui *u)
+{
+	struct dt_session *s = rt_session(u->rt);
+	return dt_session_cursor(s) == dt_session_head(s);
+}
+
+static void after_step(struct ui *u)
+{
+	const struct dt_state *st = view(u);
+	if (st->outcome.kind == DT_BUGCHECK && at_head(u))
+		u->screen = UI_BUGCHECK;
+}
+
+/* Follow the story one piece; `until_pause` goes on to the next pause. */
+static void story_next(struct ui *u, int until_pause)
+{
+	if (!at_head(u)) { /* in the past: the recorded future first */
+		dt_session_redo(rt_session(u->rt));
+		return;
+	}
+	if (u->story_done || !u->story)
+		return;
+	for (int guard = 0; guard < 100000; guard++) {
+		enum story_tick t = story_advance(u->story);
+		if (t == STORY_TICK_ASK) {
+			u->asking = 1;
+			return;
+		}
+		if (t == STORY_TICK_REVEAL) {
+			const struct story_reveal *r = story_reveal(u->story);
+			if (r && r->student >= 0) {
+				u->asked++;
+				u->score += (unsigned)r->student_ok;
+				snprintf(u->status, sizeof(u->status), "%s: the engine did %s",
+					 r->student_ok ? "right" : "not quite", r->actual);
+			}
+			after_step(u);
+			return;
+		}
+		if (t == STORY_TICK_DONE || t == STORY_TICK_FAILED) {
+			u->story_done = 1;
+			if (t == STORY_TICK_FAILED)
+				snprintf(u->status, sizeof(u->status), "%.190s",
+					 story_result(u->story)->failure);
+			else
+				snprintf(u->status, sizeof(u->status),
+					 "the story is over; play freely or press R to restart");
+			u->story_mode = 0;
+			after_step(u);
+			return;
+		}
+		if (t == STORY_TICK_MARK || !until_pause || t == STORY_TICK_LINE) {
+			after_step(u);
+			if (t != STORY_TICK_STEP || !until_pause)
+				return;
+		}
+		if (view(u)->outcome.kind != DT_RUNNING) {
+			after_step(u);
+			return;
+		}
+	}
+}
+
+static void step_choice(struct ui *u, const struct dt_choice *c)
+{
+	int rc = rt_step(u->rt, c);
+	if (rc == DT_ENOTENABLED) {
+		char why[96];
+		if (c->kind == DT_CHOICE_CPU)
+			snprintf(u->status, sizeof(u->status), "CPU %u cannot step: %s", c->cpu,
+				 dt_cpu_blocked_reason(rt_machine(u->rt), c->cpu, why, sizeof(why)));
+		else
+			snprintf(u->status, sizeof(u->status), "that choice is not possible now");
+	} else if (rc == DT_EHALTED) {
+		snprintf(u->status, sizeof(u->status), "the run is over; b goes back, R restarts");
+	}
+	after_step(u);
+}
+
+static void step_cpu(struct ui *u, unsigned cpu)
+{
+	struct dt_choice c = { .kind = DT_CHOICE_CPU, .cpu = (uint16_t)cpu };
+	if (cpu >= view(u)->ncpus) {
+		snprintf(u->status, sizeof(u->status), "there is no CPU %u", cpu);
+		return;
+	}
+	step_choice(u, &c);
+}
+
+/* Free play: Space steps the next CPU that can, round-robin. */
+static void step_any(struct ui *u)
+{
+	struct dt_machine *m = rt_machine(u->rt);
+	struct dt_choice en[DT_MAX_CPUS * (DT_MAX_THREADS + 1)];
+	if (!at_head(u)) {
+		dt_session_redo(rt_session(u->rt));
+		return;
+	}
+	unsigned n = dt_machine_enabled(m, en, sizeof(en) / sizeof(en[0]));
+	if (!n) {
+		dt_session_settle(rt_session(u->rt), 0);
+		snprintf(u->status, sizeof(u->status), "nothing can step: e fires a device event");
+		return;
+	}
+	unsigned pick = 0;
+	for (unsigned i = 0; i < n; i++)
+		if ((int)en[i].cpu > u->rr_last) {
+			pick = i;
+			break;
+		}
+	u->rr_last = en[pick].cpu;
+	step_choice(u, &en[pick]);
+}
+
+static void run_to_end(struct ui *u)
+{
+	if (u->story_mode) {
+		while (!u->story_done && !u->asking && view(u)->outcome.kind == DT_RUNNING &&
+		       u->screen == UI_LESSON)
+			story_next(u, 1);
+		return;
+	}
+	dt_session_goto(rt_session(u->rt), dt_session_head(rt_session(u->rt)));
+	story_run_to_end(u->rt, NULL);
+	after_step(u);
+}
+
+static int prompt_key(struct ui *u, int k)
+{
+	const struct dt_state *st = view(u);
+	if (k == 27) {
+		u->prompt = UI_PROMPT_NONE;
+		return 1;
+	}
+	switch (u->prompt) {
+	case UI_PROMPT_EVENT:
+		if (k >= '1' && k <= '9' && (unsigned)(k - '1') < st->nevents) {
+			u->prompt_event = (unsigned)(k - '1');
+			u->prompt = UI_PROMPT_EVENT_CPU;
+		}
+		return 1;
+	case UI_PROMPT_EVENT_CPU:
+		if (k >= '0' && k <= '9') {
+			struct dt_choice c = { .kind = DT_CHOICE_EVENT, .cpu = (uint16_t)(k - '0'),
+					       .object = (uint16_t)u->prompt_event };
+			u->prompt = UI_PROMPT_NONE;
+			step_choice(u, &c);
+		}
+		return 1;
+	case UI_PROMPT_THREAD:
+		if (k >= '1' && k <= '9' && (unsigned)(k - '1') < st->nthreads) {
+			u->prompt_event = (unsigned)(k - '1');
+			u->prompt = UI_PROMPT_THREAD_CPU;
+		}
+		return 1;
+	case UI_PROMPT_THREAD_CPU:
+		if (k >= '0' && k <= '9') {
+			struct dt_choice c = { .kind = DT_CHOICE_THREAD, .cpu = (uint16_t)(k - '0'),
+					       .object = (uint16_t)u->prompt_event };
+			u->prompt = UI_PROMPT_NONE;
+			step_choice(u, &c);
+		}
+		return 1;
+	case UI_PROMPT_LEAVE:
+		u->prompt = UI_PROMPT_NONE;
+		if (k == 'y' || k == 'Y') {
+			u->story_mode = 0;
+			snprintf(u->status, sizeof(u->status), "free play: you are the scheduler");
+			if (u->pending_cpu >= 0)
+				step_cpu(u, (unsigned)u->pending_cpu);
+		}
+		return 1;
+	case UI_PROMPT_JUMP: {
+		size_t n = strlen(u->prompt_buf);
+		if (k >= '0' && k <= '9' && n < sizeof(u->prompt_buf) - 1) {
+			u->prompt_buf[n] = (char)k;
+			u->prompt_buf[n + 1] = '\0';
+		} else if (k == '\n' || k == '\r' || k == UI_KEY_ENTER) {
+			size_t target = (size_t)strtoul(u->prompt_buf, NULL, 10);
+			size_t head = dt_session_head(rt_session(u->rt));
+			dt_session_goto(rt_session(u->rt), target > head ? head : target);
+			u->prompt = UI_PROMPT_NONE;
+		} else if (k == UI_KEY_BACKSPACE && n) {
+			u->prompt_buf[n - 1] = '\0';
+		}
+		return 1;
+	}
+	default:
+		return 0;
+	}
+}
+
+static void answer(struct ui *u, int k)
+{
+	const struct story_question *q = story_question(u->story);
+	unsigned i = (unsigned)(k - '1');
+	if (k < '1' || k > '9' || i >= q->nchoices)
+		return;
+	char line[200];
+	story_answer(u->story, (int)i);
+	snprintf(line, sizeof(line), "you: %s", q->choices[i]);
+	ui_story_line(u, line);
+	u->asking = 0;
+	story_next(u, 1); /* run to the point the question is about */
+}
+
+void ui_lesson_key(struct ui *u, int k)
+{
+	u->status[0] = '\0';
+	if (u->prompt && prompt_key(u, k))
+		return;
+	if (k == 'q') {
+		u->quit = 1;
+		return;
+	}
+	if (k == '?') {
+		u->screen = UI_HELP;
+		return;
+	}
+	if (u->asking && k >= '1' && k <= '9') {
+		answer(u, k);
+		return;
+	}
+	switch (k) {
+	case ' ':
+		if (u->asking)
+			snprintf(u->status, sizeof(u->status), "answer first: press 1-%u",
+				 story_question(u->story)->nchoices);
+		else if (u->story_mode)
+			story_next(u, 0);
+		else
+			step_any(u);
+		return;
+	case '\n':
+	case '\r':
+	case UI_KEY_ENTER:
+		if (u->story_mode && !u->asking)
+			story_next(u, 1);
+		return;
+	case 'b':
+	case UI_KEY_LEFT:
+		if (dt_session_back(rt_session(u->rt)))
+			snprintf(u->status, sizeof(u->status), "this is the first step");
+		return;
+	case 'f':
+	case UI_KEY_RIGHT:
+		if (dt_session_redo(rt_session(u->rt)))
+			snprintf(u->status, sizeof(u->status), "nothing recorded after this step");
+		return;
+	case 'g':
+		run_to_end(u);
+		return;
+	case 'R':
+		ui_restart(u);
+		return;
+	case 'j':
+		u->prompt = UI_PROMPT_JUMP;
+		u->prompt_buf[0] = '\0';
+		return;
+	case 'e':
+		if (view(u)->nevents)
+			u->prompt = UI_PROMPT_EVENT;
+		return;
+	case 't':
+		if (view(u)->nthreads)
+			u->prompt = UI_PROMPT_THREAD;
+		return;
+	default:
+		break;
+	}
+	if (k >= '0' && k <= '9') {
+		if (u->story_mode && !u->story_done) {
+			u->pending_cpu = k - '0';
+			u->prompt = UI_PROMPT_LEAVE;
+			return;
+		}
+		step_cpu(u, (unsigned)(k - '0'));
+	}
+}

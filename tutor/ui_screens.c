@@ -1,0 +1,117 @@
+/*
+ * ui_screens.c - the screens besides the lesson: help (every key), the
+ * bug check (a full blue screen), and "enlarge the terminal".
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "narrate.h"
+#include "rules.h"
+#include "ui_int.h"
+#include "ui_term.h"
+
+static const char *const help_lines[] = {
+	"Keys",
+	"",
+	"  Space      follow the story one piece (free play: step the next CPU)",
+	"  Enter      follow the story to its next pause",
+	"  1-9        answer a question (when one is asked)",
+	"  0-9        step that CPU (in the story, first asks to play freely)",
+	"  b, Left    step back: view the step before (nothing re-runs)",
+	"  f, Right   redo: the recorded future, one step",
+	"  e          fire a device event, then choose the CPU that receives it",
+	"  t          dispatch a ready thread onto a CPU",
+	"  g          run to the end (the story's path, or round-robin)",
+	"  j          jump to step N",
+	"  R          restart the lesson",
+	"  ?          this help;  q  quit",
+	"",
+	"Stepping on a CPU while viewing the past branches: the recorded future",
+	"is dropped and the machine replays up to here, then takes your step.",
+	"",
+	"Press any key to go back.",
+};
+
+void ui_help_draw(struct ui *u)
+{
+	struct ui_grid *g = &u->grid;
+	int w = 76, h = (int)(sizeof(help_lines) / sizeof(help_lines[0])) + 2;
+	int x = (g->w - w) / 2, y = (g->h - h) / 2;
+	ui_fill(g, x, y, w, h, ' ', UI_S_NORMAL);
+	ui_box(g, x, y, w, h, UI_S_BOLD, "help");
+	for (unsigned i = 0; i < sizeof(help_lines) / sizeof(help_lines[0]); i++)
+		ui_putf(g, x + 2, y + 1 + (int)i, i == 0 ? UI_S_BOLD : UI_S_NORMAL, "%.*s", w - 4,
+			help_lines[i]);
+}
+
+void ui_help_key(struct ui *u, int key)
+{
+	(void)key;
+	u->screen = UI_LESSON;
+}
+
+void ui_bugcheck_draw(struct ui *u)
+{
+	struct ui_grid *g = &u->grid;
+	const struct dt_state *st = dt_session_view(rt_session(u->rt));
+	const struct dt_outcome *o = &st->outcome;
+	const struct rule_card *card = rule_card(o->rule);
+	char line[300];
+	ui_fill(g, 0, 0, g->w, g->h, ' ', UI_S_BLUESCREEN);
+	int y = 2;
+	ui_put(g, 4, y++, UI_S_BLUESCREEN, ":(");
+	y++;
+	ui_putf(g, 4, y++, UI_S_BLUESCREEN, "Your simulated PC ran into a problem: bug check 0x%X",
+		o->code);
+	ui_putf(g, 4, y++, UI_S_BLUESCREEN, "Stop code: %s", narrate_bugcheck_name(o->code));
+	y++;
+	ui_putf(g, 4, y++, UI_S_BLUESCREEN, "Parameters: 0x%llX  0x%llX  0x%llX  0x%llX",
+		(unsigned long long)o->p[0], (unsigned long long)o->p[1],
+		(unsigned long long)o->p[2], (unsigned long long)o->p[3]);
+	ui_putf(g, 4, y++, UI_S_BLUESCREEN, "On CPU %d at step %u", o->cpu, o->step);
+	y++;
+	size_t n;
+	const struct dt_trace_event *t = dt_session_trace(rt_session(u->rt), &n);
+	for (size_t i = n; i-- > 0;) {
+		if (t[i].kind != DT_EV_BUGCHECK)
+			continue;
+		narrate_event(rt_machine(u->rt), &t[i], line, sizeof(line));
+		ui_putf(g, 4, y++, UI_S_BLUESCREEN, "What happened: %.*s", g->w - 20, line);
+		break;
+	}
+	if (card) {
+		ui_putf(g, 4, y++, UI_S_BLUESCREEN, "Rule %s, %s:", card->id, card->title);
+		ui_putf(g, 6, y++, UI_S_BLUESCREEN, "%.*s", g->w - 10, card->sentence);
+	}
+	y++;
+	ui_putf(g, 4, y++, UI_S_BLUESCREEN, "Switches: KMDF verifier %s, debugger %s, "
+		"Driver Verifier IRQL checking %s, %s",
+		st->sw.kmdf_verifier ? "on" : "off", st->sw.debugger_attached ? "attached" : "none",
+		st->sw.driver_verifier_irql ? "on" : "off", st->sw.umdf ? "UMDF" : "KMDF");
+	y++;
+	ui_put(g, 4, y, UI_S_BLUESCREEN, "b: back to the step before it    R: restart    q: quit");
+}
+
+void ui_bugcheck_key(struct ui *u, int key)
+{
+	if (key == 'q') {
+		u->quit = 1;
+		return;
+	}
+	if (key == 'R') {
+		u->screen = UI_LESSON;
+		ui_lesson_key(u, 'R');
+		return;
+	}
+	u->screen = UI_LESSON;
+	if (key == 'b' || key == UI_KEY_LEFT)
+		dt_session_back(rt_session(u->rt));
+}
+
+void ui_small_draw(struct ui *u)
+{
+	struct ui_grid *g = &u->grid;
+	ui_putf(g, 0, 0, UI_S_BOLD, "dpctutor needs a terminal of at least 80x24.");
+	ui_putf(g, 0, 1, UI_S_NORMAL, "This one is %dx%d: please enlarge it.", g->w, g->h);
+	ui_putf(g, 0, 2, UI_S_DIM, "q quits.");
+}

@@ -127,8 +127,8 @@ DEPFILES := $(ENGINE_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(TUTOR_OBJS:.o=.d)
 # bring them.  All three modules are checked now, since the tutor needs
 # lua5.4 and ncursesw and `make check` will soon build it.
 DEPS_MODULES := check lua5.4 ncursesw
-DEPS_COMMANDS :=
-DEB_PACKAGES := pkg-config check libsubunit-dev liblua5.4-dev libncurses-dev tmux
+DEPS_COMMANDS := spin
+DEB_PACKAGES := pkg-config check libsubunit-dev liblua5.4-dev libncurses-dev tmux spin
 ifeq ($(VALGRIND),1)
 DEPS_COMMANDS += valgrind
 DEB_PACKAGES += valgrind
@@ -189,11 +189,11 @@ endef
 #   CHECK_EXTRA += check-lessons check-ui
 CHECK_EXTRA ?=
 ifneq ($(wildcard tutor/main.c),)
-CHECK_EXTRA += check-lessons
+CHECK_EXTRA += check-lessons check-spin
 endif
 CHECK_STEPS = check-layering check-unit $(CHECK_EXTRA)
 
-.PHONY: all lib run bench check check-deps check-layering check-unit check-lessons unit-tests deps \
+.PHONY: all lib run bench check check-deps check-layering check-unit check-lessons check-spin unit-tests deps \
 	clean install uninstall help FORCE
 
 all: $(LIB) $(PROGRAMS)
@@ -304,6 +304,12 @@ check-lessons: $(TUTOR_BIN)
 	@echo "lesson checks: $(TUTOR_BIN) --check lessons/*.lua"
 	env $(TEST_ENV) $(TEST_WRAPPER) ./$(TUTOR_BIN) --check $(sort $(filter-out lessons/api.lua,$(wildcard lessons/*.lua)))
 
+# The explorer against an independent oracle: the final states Spin finds
+# in a Promela model of the two-DPC scenario (tests/spin/).
+check-spin: $(TUTOR_BIN)
+	@echo "spin oracle: tests/spin/two-dpcs.pml against $(TUTOR_BIN) --explore tests/spin/two-dpcs.lua"
+	env $(TEST_ENV) bash tests/spin/check-spin.sh ./$(TUTOR_BIN)
+
 check-unit: $(UNIT_BIN)
 	@echo "unit tests: $(UNIT_BIN)$(if $(SUITE), $(SUITE))$(if $(TEST_WRAPPER), under valgrind)"
 	env $(TEST_ENV) $(TEST_WRAPPER) ./$(UNIT_BIN) $(SUITE)
@@ -316,7 +322,7 @@ APT_GET := env DEBIAN_FRONTEND=noninteractive apt-get
 deps:
 	@echo "dpctutor: installing Debian packages: $(DEB_PACKAGES)"
 	@echo "  pkg-config finds the libraries; check (+ libsubunit-dev, which check.pc requires) runs"
-	@echo "  the unit tests; liblua5.4-dev and libncurses-dev build the tutor; tmux drives the UI tests$(if $(filter valgrind,$(DEB_PACKAGES)),; valgrind runs VALGRIND=1)$(if $(filter clang,$(DEB_PACKAGES)),; clang builds FUZZ=1)."
+	@echo "  the unit tests; liblua5.4-dev and libncurses-dev build the tutor; tmux drives the UI tests; spin checks the explorer$(if $(filter valgrind,$(DEB_PACKAGES)),; valgrind runs VALGRIND=1)$(if $(filter clang,$(DEB_PACKAGES)),; clang builds FUZZ=1)."
 	@if ! command -v apt-get >/dev/null 2>&1; then \
 		echo "dpctutor: no apt-get here; install these yourself:" >&2; \
 		echo "  Debian packages: $(DEB_PACKAGES)" >&2; \

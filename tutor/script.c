@@ -499,8 +499,15 @@ static char *read_file(const char *path, size_t *len, char **err)
 		*err = strdup(buf);
 		return NULL;
 	}
+	char *t = realloc(s, n + 1);
+	if (!t) {
+		free(s);
+		*err = strdup("out of memory");
+		return NULL;
+	}
+	t[n] = '\0';
 	*len = n;
-	return s;
+	return t;
 }
 
 static uint32_t fnv1a(const char *s, size_t n)
@@ -661,6 +668,11 @@ const struct rt_step_log *rt_last_step(const struct rt *rt)
 const char *rt_path(const struct rt *rt)
 {
 	return rt->path;
+}
+
+const char *rt_source(const struct rt *rt)
+{
+	return rt->src;
 }
 
 int rt_step(struct rt *rt, const struct dt_choice *c)

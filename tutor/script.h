@@ -104,6 +104,8 @@ const struct rt_callback *rt_callback(const struct rt *rt, uint32_t id);
 unsigned rt_ncallbacks(const struct rt *rt);
 const struct rt_step_log *rt_last_step(const struct rt *rt);
 const char *rt_path(const struct rt *rt);
+/* The lesson file's text (NUL-terminated). */
+const char *rt_source(const struct rt *rt);
 
 /* The device events the explorer and the student may place freely
  * (device{ free = N } / event{ free = N }) in the current build. */

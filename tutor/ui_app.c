@@ -101,6 +101,8 @@ static void draw(struct ui *u)
 		ui_help_draw(u);
 	else if (u->screen == UI_BUGCHECK)
 		ui_bugcheck_draw(u);
+	else if (u->screen == UI_WHY)
+		ui_why_draw(u);
 	else
 		ui_lesson_draw(u);
 	ui_term_blit(&u->grid);
@@ -122,6 +124,9 @@ static void key(struct ui *u, int k)
 	case UI_BUGCHECK:
 		ui_bugcheck_key(u, k);
 		break;
+	case UI_WHY:
+		ui_why_key(u, k);
+		break;
 	default:
 		ui_lesson_key(u, k);
 		break;
@@ -135,6 +140,7 @@ int ui_run(const struct ui_options *o)
 	memset(&u, 0, sizeof(u));
 	u.opt = *o;
 	u.rr_last = -1;
+	u.log_sel = -1;
 	if (open_lesson(&u, err, sizeof(err))) {
 		fprintf(stderr, "dpctutor: %s\n", err);
 		return 1;

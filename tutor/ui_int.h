@@ -12,7 +12,7 @@
 #define UI_LOG_MAX 400
 #define UI_STORY_MAX 200
 
-enum ui_screen { UI_LESSON = 0, UI_HELP, UI_BUGCHECK, UI_SMALL };
+enum ui_screen { UI_LESSON = 0, UI_HELP, UI_BUGCHECK, UI_SMALL, UI_WHY };
 
 enum ui_prompt {
 	UI_PROMPT_NONE = 0,
@@ -44,6 +44,8 @@ struct ui {
 	unsigned nstory;
 	unsigned score, asked;
 	int rr_last;               /* round-robin position for free play */
+	long log_sel;              /* "why?": the selected trace event, -1 none */
+	int show_source;           /* the lesson's source instead of the objects */
 };
 
 /* ui_lesson.c */
@@ -58,5 +60,9 @@ void ui_help_key(struct ui *u, int key);
 void ui_bugcheck_draw(struct ui *u);
 void ui_bugcheck_key(struct ui *u, int key);
 void ui_small_draw(struct ui *u);
+void ui_why_draw(struct ui *u);
+void ui_why_key(struct ui *u, int key);
+/* Is this trace event worth a line in the log? */
+int ui_event_shown(struct ui *u, const struct dt_trace_event *e);
 
 #endif

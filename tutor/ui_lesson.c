@@ -237,6 +237,49 @@ static int draw_objects(struct ui *u, const struct dt_state *st, int x, int y, i
 	return row - y;
 }
 
+int ui_event_shown(struct ui *u, const struct dt_trace_event *e)
+{
+	(void)u;
+	return e->kind != DT_EV_GET_IRQL && e->kind != DT_EV_GET_PROCESSOR;
+}
+
+/* The lesson's source around `line`, with a marker per CPU stopped in it. */
+static void draw_source(struct ui *u, const struct dt_state *st, int x, int y, int w, int ymax)
+{
+	struct ui_grid *g = &u->grid;
+	const char *src = rt_source(u->rt);
+	unsigned focus = 0;
+	for (unsigned c = 0; c < st->ncpus && !focus; c++)
+		if (st->cpus[c].nframes)
+			focus = st->cpus[c].frames[st->cpus[c].nframes - 1].op.pos.line;
+	int rows = ymax - y;
+	unsigned first = focus > (unsigned)rows / 2 ? focus - (unsigned)rows / 2 : 1;
+	unsigned line = 1;
+	const char *p = src;
+	while (*p && line < first) {
+		if (*p++ == '\n')
+			line++;
+	}
+	for (int row = y; row < ymax && *p; row++, line++) {
+		const char *eol = strchr(p, '\n');
+		int len = eol ? (int)(eol - p) : (int)strlen(p);
+		char mark[8] = "   ";
+		for (unsigned c = 0; c < st->ncpus && c < 10; c++) {
+			const struct dt_cpu *cp = &st->cpus[c];
+			if (cp->nframes && cp->frames[cp->nframes - 1].op.pos.line == line) {
+				mark[0] = '>';
+				mark[1] = (char)('0' + c);
+				break;
+			}
+		}
+		ui_putf(g, x, row, mark[0] == '>' ? UI_S_SELECTED : UI_S_DIM, "%s%3u", mark, line);
+		ui_putn(g, x + 7, row, w - 7, mark[0] == '>' ? UI_S_BOLD : UI_S_NORMAL, "");
+		ui_putf(g, x + 7, row, mark[0] == '>' ? UI_S_BOLD : UI_S_NORMAL, "%.*s",
+			len < w - 7 ? len : w - 7, p);
+		p = eol ? eol + 1 : p + len;
+	}
+}
+
 /* Split text into lines of at most `width` bytes, breaking at spaces. */
 static int wrap(const char *t, int width, int *starts, int *lens, int max)
 {
@@ -285,10 +328,13 @@ static void draw_right(struct ui *u, int x, int y, int w, int h)
 	row = ly + lh - 2;
 	for (size_t i = n; i-- > 0 && row > ly;) {
 		char buf[512];
-		if (narrate_event(rt_machine(u->rt), &t[i], buf, sizeof(buf)) == 0)
+		if (!ui_event_shown(u, &t[i]) ||
+		    narrate_event(rt_machine(u->rt), &t[i], buf, sizeof(buf)) == 0)
 			continue;
 		unsigned style = t[i].kind == DT_EV_QUEUE_DPC && !t[i].result ? UI_S_FALSE :
 				 t[i].kind == DT_EV_BUGCHECK ? UI_S_ERROR : UI_S_NORMAL;
+		if ((long)i == u->log_sel)
+			style = UI_S_SELECTED;
 		ui_putf(g, x + 1, row--, style, "%4u %.*s", t[i].step, w - 7, buf);
 	}
 }
@@ -373,7 +419,10 @@ void ui_lesson_draw(struct ui *u)
 		y += draw_cpu(u, st, c, 0, y, left_w, compact);
 	ui_hline(g, 0, y, left_w, UI_S_DIM);
 	y++;
-	draw_objects(u, st, 0, y, left_w, body_h);
+	if (u->show_source)
+		draw_source(u, st, 0, y, left_w, body_h);
+	else
+		draw_objects(u, st, 0, y, left_w, body_h);
 	draw_right(u, right_x, 1, right_w, body_h);
 	if (u->status[0])
 		ui_putf(g, 0, g->h - 2, UI_S_WARN, "%.*s", g->w, u->status);
@@ -508,6 +557,61 @@ static void run_to_end(struct ui *u)
 	dt_session_goto(rt_session(u->rt), dt_session_head(rt_session(u->rt)));
 	story_run_to_end(u->rt, NULL);
 	after_step(u);
+}
+
+/* "why?": select the newest log line and open its card. */
+static void why_open(struct ui *u)
+{
+	size_t n;
+	const struct dt_trace_event *t = dt_session_trace(rt_session(u->rt), &n);
+	u->log_sel = -1;
+	for (size_t i = n; i-- > 0;)
+		if (ui_event_shown(u, &t[i])) {
+			u->log_sel = (long)i;
+			break;
+		}
+	if (u->log_sel < 0)
+		snprintf(u->status, sizeof(u->status), "nothing has happened yet");
+	else
+		u->screen = UI_WHY;
+}
+
+/* Is this the kind of event "run to the next event" stops at? */
+static int notable(const struct dt_trace_event *e)
+{
+	switch (e->kind) {
+	case DT_EV_DEVICE_EVENT: case DT_EV_ISR_ENTER: case DT_EV_ISR_SPIN:
+	case DT_EV_QUEUE_DPC: case DT_EV_DPC_DEQUEUE: case DT_EV_LOCK_SPIN:
+	case DT_EV_WORKITEM_QUEUE: case DT_EV_WORKITEM_START: case DT_EV_THREAD_BLOCK:
+	case DT_EV_TRAP: case DT_EV_BUGCHECK: case DT_EV_DEADLOCK: case DT_EV_LESSON_ERROR:
+	case DT_EV_QUIESCENT:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* n: step until something notable happens (or nothing more can). */
+static void next_event(struct ui *u)
+{
+	for (int guard = 0; guard < 10000; guard++) {
+		size_t before = dt_machine_trace_count(rt_machine(u->rt));
+		size_t head = dt_session_head(rt_session(u->rt));
+		if (u->story_mode)
+			story_next(u, 0);
+		else
+			step_any(u);
+		if (u->asking || u->screen != UI_LESSON ||
+		    dt_session_head(rt_session(u->rt)) == head)
+			return;
+		const struct dt_trace_event *t = dt_machine_trace(rt_machine(u->rt));
+		size_t after = dt_machine_trace_count(rt_machine(u->rt));
+		for (size_t i = before; i < after; i++)
+			if (notable(&t[i]))
+				return;
+		if (view(u)->outcome.kind != DT_RUNNING)
+			return;
+	}
 }
 
 static int prompt_key(struct ui *u, int k)
@@ -645,6 +749,15 @@ void ui_lesson_key(struct ui *u, int k)
 	case 'e':
 		if (view(u)->nevents)
 			u->prompt = UI_PROMPT_EVENT;
+		return;
+	case 'w':
+		why_open(u);
+		return;
+	case 's':
+		u->show_source = !u->show_source;
+		return;
+	case 'n':
+		next_event(u);
 		return;
 	case 't':
 		if (view(u)->nthreads)

@@ -108,6 +108,81 @@ void ui_bugcheck_key(struct ui *u, int key)
 		dt_session_back(rt_session(u->rt));
 }
 
+/* "why?": the selected log line, its rule card and the event behind it. */
+void ui_why_draw(struct ui *u)
+{
+	struct ui_grid *g = &u->grid;
+	size_t n;
+	const struct dt_trace_event *t = dt_session_trace(rt_session(u->rt), &n);
+	struct dt_machine *m = rt_machine(u->rt);
+	char line[512];
+	int w = g->w - 8, h = 16, x = 4, y = (g->h - h) / 2;
+	ui_fill(g, x, y, w, h, ' ', UI_S_NORMAL);
+	ui_box(g, x, y, w, h, UI_S_BOLD, "why?");
+	if (u->log_sel < 0 || (size_t)u->log_sel >= n) {
+		ui_put(g, x + 2, y + 2, UI_S_NORMAL, "No line selected.");
+		return;
+	}
+	const struct dt_trace_event *e = &t[u->log_sel];
+	int row = y + 1;
+	narrate_event(m, e, line, sizeof(line));
+	ui_putf(g, x + 2, row++, UI_S_BOLD, "step %u: %.*s", e->step, w - 14, line);
+	row++;
+	const struct rule_card *card = e->rule ? rule_card(e->rule) : NULL;
+	if (card) {
+		ui_putf(g, x + 2, row++, UI_S_TITLE, "%s [%c] %s", card->id, card->tag, card->title);
+		int len = (int)strlen(card->sentence), at = 0;
+		while (at < len && row < y + h - 5) {
+			int take = len - at > w - 4 ? w - 4 : len - at;
+			if (at + take < len)
+				while (take > 0 && card->sentence[at + take] != ' ')
+					take--;
+			if (take <= 0)
+				take = w - 4;
+			ui_putf(g, x + 2, row++, UI_S_NORMAL, "%.*s", take, card->sentence + at);
+			at += take;
+			while (card->sentence[at] == ' ')
+				at++;
+		}
+	} else {
+		ui_put(g, x + 2, row++, UI_S_DIM, "No rule governs this event.");
+	}
+	row++;
+	if (e->cause_step) {
+		const struct dt_trace_event *c = NULL;
+		for (size_t i = 0; i < n; i++) {
+			if (t[i].step != e->cause_step)
+				continue;
+			if (!c || (t[i].obj_kind == e->obj_kind && t[i].object == e->object))
+				c = &t[i];
+		}
+		if (c) {
+			narrate_event(m, c, line, sizeof(line));
+			ui_putf(g, x + 2, row++, UI_S_NORMAL, "Because of step %u:", c->step);
+			ui_putf(g, x + 4, row++, UI_S_NORMAL, "%.*s", w - 6, line);
+		}
+	} else {
+		ui_put(g, x + 2, row++, UI_S_DIM, "It does not depend on an earlier event.");
+	}
+	ui_put(g, x + 2, y + h - 2, UI_S_DIM, "Up/Down another line   any other key: back");
+}
+
+void ui_why_key(struct ui *u, int key)
+{
+	size_t n;
+	const struct dt_trace_event *t = dt_session_trace(rt_session(u->rt), &n);
+	if (key == UI_KEY_UP || key == UI_KEY_DOWN || key == 'k' || key == 'j') {
+		int dir = key == UI_KEY_UP || key == 'k' ? -1 : 1;
+		for (long i = u->log_sel + dir; i >= 0 && (size_t)i < n; i += dir)
+			if (ui_event_shown(u, &t[i])) {
+				u->log_sel = i;
+				break;
+			}
+		return;
+	}
+	u->screen = UI_LESSON;
+}
+
 void ui_small_draw(struct ui *u)
 {
 	struct ui_grid *g = &u->grid;

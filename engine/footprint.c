@@ -60,9 +60,33 @@ static void fp_interrupt(const struct dt_machine *m, struct dt_footprint *fp, ui
 	}
 }
 
+/* Would this acquire operation start to spin (its lock is held)? */
+static int would_spin(const struct dt_machine *m, const struct dt_op *op)
+{
+	unsigned i;
+	switch (op->kind) {
+	case DT_OP_INTR_ACQUIRE_LOCK:
+	case DT_OP_INTR_SYNCHRONIZE:
+	case DT_OP_INTR_ENABLE:
+	case DT_OP_INTR_DISABLE:
+		if (!dt_handle_decode(m, op->handle, DT_HANDLE_INTERRUPT, &i))
+			return 1;
+		return m->st.locks[m->st.interrupts[i].lock].owner_cpu >= 0;
+	case DT_OP_SPINLOCK_ACQUIRE:
+	case DT_OP_SPINLOCK_ACQUIRE_AT_DPC:
+		if (!dt_handle_decode(m, op->handle, DT_HANDLE_SPINLOCK, &i))
+			return 1;
+		return m->st.locks[i].owner_cpu >= 0;
+	default:
+		return 0;
+	}
+}
+
 static void fp_op(const struct dt_machine *m, const struct dt_op *op, struct dt_footprint *fp)
 {
 	unsigned i;
+	if (would_spin(m, op))
+		fp->overflow = 1;
 	switch (op->kind) {
 	case DT_OP_READ_SHARED:
 	case DT_OP_WRITE_SHARED:
@@ -164,20 +188,23 @@ int dt_machine_footprint(const struct dt_machine *m, unsigned cpu, struct dt_foo
 			&m->st.interrupts[c->pending[dt_pending_highest(c)].interrupt];
 		fp_add(fp, DT_RES_LOCK, in->lock, 1);
 		fp_add(fp, DT_RES_DEVICE, in->device, 1);
+		if (!in->passive && m->st.locks[in->lock].owner_cpu >= 0)
+			fp->overflow = 1; /* it will start to spin */
 		break;
 	}
 	case DT_ACT_OBTAIN_LOCK:
-		fp_add(fp, DT_RES_LOCK, f->spin_lock, 1);
-		if (f->body != DT_NONE) /* completes an operation: Synchronize pushes a frame */
-			fp_op(m, &f->op, fp);
+		fp->overflow = 1; /* a spinner stops spinning */
 		break;
 	case DT_ACT_DEQUEUE_DPC: {
 		const struct dt_dpc *d = &m->st.dpcs[c->queue[0]];
 		fp_add(fp, DT_RES_DPC, c->queue[0], 1);
 		if (d->interrupt != DT_NONE) {
 			const struct dt_interrupt *in = &m->st.interrupts[d->interrupt];
-			if (in->callback_lock != DT_NONE)
+			if (in->callback_lock != DT_NONE) {
 				fp_add(fp, DT_RES_LOCK, in->callback_lock, 1);
+				if (m->st.locks[in->callback_lock].owner_cpu >= 0)
+					fp->overflow = 1; /* it will start to spin */
+			}
 			if (in->work_item != DT_NO_CALLBACK)
 				fp_add(fp, DT_RES_THREADS, 0, 1);
 		}

@@ -43,6 +43,8 @@ struct world {
 	const char *name;
 	unsigned ncpus;
 	unsigned workers; /* system workers (0 = the default) */
+	uint32_t watchdog_cumulative_us; /* DPC watchdog (R33, P1 = 1); 0 = the default */
+	unsigned live_machines; /* machines of this world not yet destroyed */
 	struct dt_free_event fe[DT_EXPLORE_MAX_FREE];
 	unsigned nfe;
 	uint32_t max_events;
@@ -82,15 +84,20 @@ static struct dt_machine *world_machine(struct world *w)
 	struct dt_machine *m = NULL;
 	dt_config_default(&cfg, w->ncpus);
 	cfg.sw.workers = w->workers;
+	cfg.sw.watchdog_cumulative_us = w->watchdog_cumulative_us;
 	ck_assert_int_eq(dt_machine_create(&cfg, dt_chost_ops(), &w->host, &m), DT_OK);
 	ck_assert_int_eq(dt_machine_state(m)->outcome.kind, DT_RUNNING);
+	w->live_machines++;
 	return m;
 }
 
+/* Destroy a machine; once the world has none left, no body may be left. */
 static void world_done(struct world *w, struct dt_machine *m)
 {
 	dt_machine_destroy(m);
-	ck_assert_uint_eq(w->host.live_bodies, 0);
+	ck_assert_uint_gt(w->live_machines, 0);
+	if (--w->live_machines == 0)
+		ck_assert_uint_eq(w->host.live_bodies, 0);
 }
 
 /* Watched values: created first by every build, in this order. */
@@ -410,6 +417,38 @@ static void init_spin_threads(struct world *w)
 	SET_PROG(w, P0, body);
 }
 
+/* --- spin_pair: 2 CPUs; alpha (CPU 0) does WdfSpinLockAcquire S, x = 1,
+ * release; beta (CPU 1) the same with y = 1.  A CPU spinning for S is
+ * charged 1 us for every global step that passes meanwhile (time.c), so
+ * with a cumulative DPC watchdog of `watchdog_us` only a spin through
+ * enough of the other's steps bug-checks (0x133, P1 = 1). */
+static int build_spin_pair(struct dt_chost *h, struct dt_machine *m)
+{
+	uint64_t sl;
+	(void)h;
+	return make_vars(m, NV) || dt_spinlock_create(m, &sl) ||
+	       sl != dt_handle_of(DT_HANDLE_SPINLOCK, 0) ||
+	       dt_thread_create(m, "alpha", P0, 0x1, NULL) ||
+	       dt_thread_create(m, "beta", P1, 0x2, NULL);
+}
+
+static void init_spin_pair(struct world *w, uint32_t watchdog_us)
+{
+	const uint64_t S = dt_handle_of(DT_HANDLE_SPINLOCK, 0);
+	const struct dt_cinsn alpha[] = {
+		CP_OP(0, DT_OP_SPINLOCK_ACQUIRE, S, 0), CP_WRITEI(V_X, 1),
+		CP_OP(0, DT_OP_SPINLOCK_RELEASE, S, 0), CP_RETI(0),
+	};
+	const struct dt_cinsn beta[] = {
+		CP_OP(0, DT_OP_SPINLOCK_ACQUIRE, S, 0), CP_WRITEI(V_Y, 1),
+		CP_OP(0, DT_OP_SPINLOCK_RELEASE, S, 0), CP_RETI(0),
+	};
+	world_reset(w, "spin_pair", 2, build_spin_pair);
+	SET_PROG(w, P0, alpha);
+	SET_PROG(w, P1, beta);
+	w->watchdog_cumulative_us = watchdog_us;
+}
+
 /* --- split: 2 CPUs, device a only on CPU 0 (ISR: x = 1), device b only on
  * CPU 1 (ISR: y = 1); nothing shared, every step of one side independent
  * of the other. */
@@ -713,6 +752,25 @@ static int can_step_action(enum dt_cpu_action a)
 	       a == DT_ACT_PERFORM_OP || a == DT_ACT_RETURN;
 }
 
+/* Could the run go on: a CPU or thread step, or a free event to place? */
+static int bf_can_go_on(const struct brute *b, uint32_t events)
+{
+	for (unsigned c = 0; c < b->w->ncpus; c++)
+		if (can_step_action(dt_cpu_next_action(b->m, c)))
+			return 1;
+	struct dt_choice en[64];
+	unsigned k = dt_machine_enabled(b->m, en, 64);
+	for (unsigned i = 0; i < k && i < 64; i++)
+		if (en[i].kind == DT_CHOICE_THREAD)
+			return 1;
+	if (events >= b->w->max_events)
+		return 0;
+	for (unsigned f = 0; f < b->w->nfe; f++)
+		if (b->used[f] < b->w->fe[f].max)
+			return 1;
+	return 0;
+}
+
 static void bf_node(struct brute *b, unsigned d, uint32_t events, uint32_t pre, int prev)
 {
 	struct dt_choice opts[64], en[64];
@@ -780,20 +838,26 @@ static void bf_node(struct brute *b, unsigned d, uint32_t events, uint32_t pre, 
 			bf_record(b, npre);
 			continue;
 		}
-		if (d + 1 >= b->max_steps) {
-			b->incomplete++;
-			continue;
-		}
+		unsigned f = 0;
 		if (ev) {
-			unsigned f;
-			for (f = 0; b->w->fe[f].event != c.object; f++)
-				;
+			while (b->w->fe[f].event != c.object)
+				f++;
 			b->used[f]++;
-			bf_node(b, d + 1, events + 1, npre, prev);
-			b->used[f]--;
-		} else {
-			bf_node(b, d + 1, events, npre, c.cpu);
 		}
+		if (d + 1 >= b->max_steps) {
+			/* the bound: cut if the run could go on, else it ends here */
+			if (bf_can_go_on(b, events + (uint32_t)ev)) {
+				b->incomplete++;
+			} else {
+				ck_assert_int_eq(dt_machine_settle(b->m, 0), DT_OK);
+				b->mdepth = ~0u;
+				bf_record(b, npre);
+			}
+		} else {
+			bf_node(b, d + 1, events + (uint32_t)ev, npre, ev ? prev : c.cpu);
+		}
+		if (ev)
+			b->used[f]--;
 	}
 }
 
@@ -1369,31 +1433,81 @@ START_TEST(test_hits_count_runs)
 }
 END_TEST
 
-/* An invariant checked at every step that ends runs where it breaks:
- * split's x == 1 && y == 0 holds only part way through some orders.  The
- * reduced walk must still report the unreduced outcome set (in particular
- * x = 1, y = 1, reachable only by running b's ISR first). */
-static int hook_x_before_y(void *ctx, struct dt_machine *m, int at_end)
+/* The invariant is judged only where runs end (dt_explore.h): a hook that
+ * holds part way through some orders (split's x == 1 && y == 0) is always
+ * called with at_end = 1 and never cuts a run, so the reduced and the
+ * unreduced walk report the hook-less outcome set (x = 1, y = 1 included),
+ * and the violations are exactly the runs ending with x = 1, y = 0. */
+struct end_ctx {
+	unsigned calls, mid_calls;
+};
+
+static int hook_x_without_y(void *ctx, struct dt_machine *m, int at_end)
 {
+	struct end_ctx *c = ctx;
 	const struct dt_state *st = dt_machine_state(m);
-	(void)ctx;
-	(void)at_end;
+	c->calls++;
+	if (!at_end)
+		c->mid_calls++;
 	return st->vars[V_X].value.u.i == 1 && st->vars[V_Y].value.u.i == 0;
 }
 
-START_TEST(test_reduction_keeps_outcomes_with_cutting_hook)
+START_TEST(test_invariant_judged_where_runs_end)
 {
 	struct world w;
-	struct dt_explore_report full, red;
-	const struct dt_explore_hooks h = { .violated = hook_x_before_y };
+	struct dt_explore_report plain, r;
 	init_split(&w);
-	explore(&w, DT_EXPLORE_UNBOUNDED, 0, STEPS_DEFAULT, &h, &full);
-	explore(&w, DT_EXPLORE_UNBOUNDED, 1, STEPS_DEFAULT, &h, &red);
-	ck_assert_uint_gt(full.violations, 0);
-	ck_assert_uint_gt(red.violations, 0);
-	assert_same_outcomes("split with a cutting hook (unreduced, reduced)", &full, &red);
-	dt_explore_report_free(&full);
-	dt_explore_report_free(&red);
+	explore(&w, DT_EXPLORE_UNBOUNDED, 0, STEPS_DEFAULT, NULL, &plain);
+	for (int reduce = 0; reduce <= 1; reduce++) {
+		struct end_ctx c = { 0, 0 };
+		const struct dt_explore_hooks h = { .ctx = &c, .violated = hook_x_without_y };
+		explore(&w, DT_EXPLORE_UNBOUNDED, reduce, STEPS_DEFAULT, &h, &r);
+		ck_assert_uint_gt(c.calls, 0);
+		ck_assert_uint_eq(c.mid_calls, 0);
+		ck_assert_uint_eq(c.calls, r.runs);
+		assert_same_outcomes("split with an invariant (no hook, hook)", &plain, &r);
+		uint64_t bad = 0;
+		for (unsigned o = 0; o < r.noutcomes; o++)
+			if (r.outcomes[o].values[V_X].u.i == 1 && r.outcomes[o].values[V_Y].u.i == 0)
+				bad += r.outcomes[o].count;
+		ck_assert_uint_gt(bad, 0);
+		ck_assert_uint_eq(r.violations, bad);
+		struct replay_info info;
+		struct dt_machine *m = replay(&w, &r.counterexample, 1, &info);
+		ck_assert(hook_x_without_y(&c, m, 1));
+		world_done(&w, m);
+		dt_explore_report_free(&r);
+	}
+	dt_explore_report_free(&plain);
+}
+END_TEST
+
+/* Reduction soundness with time: a spinning CPU is charged for every
+ * global step that passes while it spins, so an "independent" step of the
+ * lock holder (alpha's x = 1) is not independent of the spinner's start.
+ * spin_pair with a 4 us cumulative watchdog, for L = 3..6 (the explorer
+ * and my brute force agree unreduced): the reduced walk must report the
+ * same outcome set, e.g. 0x133 with x = 1, y = 0 (beta spins from before
+ * alpha's write: t(alpha)@0 0 t(beta)@1 1 0*3 1). */
+START_TEST(test_reduction_keeps_spin_time_outcomes)
+{
+	for (uint32_t L = 3; L <= 6; L++) {
+		struct world w;
+		struct brute b;
+		struct dt_explore_report full, red;
+		char what[64];
+		init_spin_pair(&w, L);
+		b.bad = NULL;
+		brute(&w, DT_EXPLORE_UNBOUNDED, STEPS_DEFAULT, &b);
+		explore(&w, DT_EXPLORE_UNBOUNDED, 0, STEPS_DEFAULT, NULL, &full);
+		explore(&w, DT_EXPLORE_UNBOUNDED, 1, STEPS_DEFAULT, NULL, &red);
+		snprintf(what, sizeof(what), "spin_pair L=%u unreduced", L);
+		assert_brute_matches(what, &b, &full);
+		snprintf(what, sizeof(what), "spin_pair L=%u (unreduced, reduced)", L);
+		assert_same_outcomes(what, &full, &red);
+		dt_explore_report_free(&full);
+		dt_explore_report_free(&red);
+	}
 }
 END_TEST
 
@@ -1454,6 +1568,7 @@ Suite *explore_suite(void)
 	tcase_add_loop_test(tc, test_reduction_keeps_outcome_set, 0, (int)NSOUND);
 	tcase_add_test(tc, test_reduction_prunes_independent_steps);
 	tcase_add_test(tc, test_bound_disables_reduction);
+	tcase_add_test(tc, test_reduction_keeps_spin_time_outcomes);
 	tcase_add_loop_test(tc, test_brute_force_agrees, 0, (int)NBRUTE);
 	suite_add_tcase(s, tc);
 
@@ -1477,7 +1592,7 @@ Suite *explore_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_hooks_report_what_they_see);
 	tcase_add_test(tc, test_hits_count_runs);
-	tcase_add_test(tc, test_reduction_keeps_outcomes_with_cutting_hook);
+	tcase_add_test(tc, test_invariant_judged_where_runs_end);
 	suite_add_tcase(s, tc);
 	return s;
 }

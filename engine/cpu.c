@@ -506,6 +506,14 @@ int dt_machine_step(struct dt_machine *m, const struct dt_choice *c)
 		return DT_EHALTED;
 	if (!dt_machine_choice_enabled(m, c))
 		return DT_ENOTENABLED;
+	if (m->st.sw.corrupt_pending) {
+		/* R31 "corrupt": the damage a stale handle did shows now. */
+		m->st.sw.corrupt_pending = 0;
+		dt_bugcheck(m, c->cpu, DT_BUGCODE_KERNEL_SECURITY_CHECK_FAILURE, 3, 0, 0, 0,
+			    DT_BCR_STALE_HANDLE, 31);
+		m->st.step++;
+		return DT_OK;
+	}
 	m->step_cpu = c->cpu;
 	m->step_irql_before = m->st.cpus[c->cpu].irql;
 	if (c->kind == DT_CHOICE_CPU) {

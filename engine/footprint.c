@@ -146,6 +146,9 @@ static void fp_op(const struct dt_machine *m, const struct dt_op *op, struct dt_
 		fp_add(fp, DT_RES_DPC, DT_FP_ALL, 0);
 		fp_add(fp, DT_RES_THREADS, 0, 1);
 		break;
+	case DT_OP_OBJECT_DELETE:
+		fp->overflow = 1;
+		break;
 	default: /* step(), KeGetCurrentIrql, GetInfo: only the CPU itself */
 		break;
 	}

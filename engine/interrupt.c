@@ -266,6 +266,8 @@ int dt_op_interrupt(struct dt_machine *m, unsigned cpu, const struct dt_op *op,
 		return DT_OPR_HALT;
 	}
 	const struct dt_interrupt *in = &m->st.interrupts[intr];
+	if (!dt_stale_check(m, cpu, intr, op->handle))
+		return DT_OPR_HALT;
 	switch (op->kind) {
 	case DT_OP_QUEUE_WORKITEM_FOR_ISR:
 		return op_queue_workitem(m, cpu, intr, result);

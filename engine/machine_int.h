@@ -94,6 +94,7 @@ enum { DT_OPR_RESUME = 0, DT_OPR_WAIT = 1, DT_OPR_HALT = 2 };
 
 /* ops.c */
 void dt_invalid_handle(struct dt_machine *m, unsigned cpu, uint64_t handle, uint32_t type);
+int dt_stale_check(struct dt_machine *m, unsigned cpu, unsigned intr, uint64_t handle);
 
 /* interrupt.c */
 int dt_op_interrupt(struct dt_machine *m, unsigned cpu, const struct dt_op *op,

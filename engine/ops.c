@@ -19,6 +19,37 @@ void dt_invalid_handle(struct dt_machine *m, unsigned cpu, uint64_t handle, uint
 		    DT_FAKE_DRIVER_GLOBALS, DT_BCR_INVALID_HANDLE, 30);
 }
 
+/*
+ * R31: a call on a deleted interrupt.  Undefined behaviour; the lesson's
+ * setting picks what happens.  1: go on as if nothing were wrong; 0: the
+ * machine halted.
+ */
+int dt_stale_check(struct dt_machine *m, unsigned cpu, unsigned intr, uint64_t handle)
+{
+	if (!m->st.interrupts[intr].deleted)
+		return 1;
+	unsigned irql = m->st.cpus[cpu].irql;
+	switch (m->st.sw.stale_handle) {
+	case DT_STALE_TYPE_CHECK:
+		dt_bugcheck(m, (int)cpu, DT_BUGCODE_WDF_VIOLATION, DT_WDF_INVALID_HANDLE, handle,
+			    DT_FX_TYPE_INTERRUPT, DT_FAKE_DRIVER_GLOBALS, DT_BCR_STALE_HANDLE, 31);
+		return 0;
+	case DT_STALE_FAULT:
+		if (irql >= DT_DISPATCH_LEVEL)
+			dt_bugcheck(m, (int)cpu, DT_BUGCODE_DRIVER_IRQL_NOT_LESS_OR_EQUAL,
+				    handle ^ ~(uint64_t)7, irql, 0, 0, DT_BCR_STALE_HANDLE, 31);
+		else
+			dt_bugcheck(m, (int)cpu, DT_BUGCODE_PAGE_FAULT_IN_NONPAGED_AREA,
+				    handle ^ ~(uint64_t)7, 0, 0, 0, DT_BCR_STALE_HANDLE, 31);
+		return 0;
+	case DT_STALE_CORRUPT:
+		m->st.sw.corrupt_pending = 1; /* the damage shows a step later */
+		return 1;
+	default:
+		return 1;
+	}
+}
+
 static struct dt_value op_queue_dpc_for_isr(struct dt_machine *m, unsigned cpu,
 					    const struct dt_op *op)
 {
@@ -28,6 +59,8 @@ static struct dt_value op_queue_dpc_for_isr(struct dt_machine *m, unsigned cpu,
 		return dt_nil();
 	}
 	struct dt_interrupt *intr = &m->st.interrupts[in];
+	if (!dt_stale_check(m, cpu, in, op->handle))
+		return dt_nil();
 	if (m->st.sw.umdf) {
 		/* R80: UMDF's "DPC" is the work item (QueueDeferredRoutineForIsr). */
 		struct dt_op wi = *op;
@@ -104,6 +137,17 @@ static int op_core2(struct dt_machine *m, unsigned cpu, const struct dt_op *op,
 	case DT_OP_SPINLOCK_ACQUIRE:
 	case DT_OP_SPINLOCK_RELEASE:
 		return dt_op_lock(m, cpu, op, result); /* WDFSPINLOCK exists in UMDF too */
+	case DT_OP_OBJECT_DELETE: {
+		unsigned in;
+		*result = dt_nil();
+		if (!dt_handle_decode(m, op->handle, DT_HANDLE_INTERRUPT, &in)) {
+			dt_invalid_handle(m, cpu, op->handle, DT_FX_TYPE_INTERRUPT);
+			return DT_OPR_HALT;
+		}
+		m->st.interrupts[in].deleted = 1;
+		m->st.interrupts[in].enabled = 0; /* its line is disconnected */
+		return DT_OPR_RESUME;
+	}
 	case DT_OP_SPINLOCK_ACQUIRE_AT_DPC:
 	case DT_OP_SPINLOCK_RELEASE_FROM_DPC:
 		if (m->st.sw.umdf) {

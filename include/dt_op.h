@@ -55,6 +55,7 @@ enum dt_op_kind {
 	DT_OP_KE_SET_IMPORTANCE,      /* KDPC, value = enum dt_importance */
 	DT_OP_KE_SET_TARGET,          /* KDPC, value = CPU number */
 	DT_OP_KE_FLUSH_QUEUED_DPCS,   /* blocks its thread (R20) */
+	DT_OP_OBJECT_DELETE,          /* WdfObjectDelete(WDFINTERRUPT): later uses are stale (R31) */
 	DT_OP_KIND_COUNT
 };
 

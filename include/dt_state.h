@@ -85,7 +85,7 @@ struct dt_interrupt {
 	uint8_t enabled;         /* connected and enabled (R70) */
 	uint8_t wi_queued;       /* work item queued and not yet started (R41) */
 	uint8_t wi_running;      /* work-item callbacks running now (R44) */
-	uint8_t pad;
+	uint8_t deleted;         /* WdfObjectDelete ran: its handle is stale (R31) */
 	uint16_t lock;           /* the interrupt spin lock every DIRQL ISR holds (R03);
 				    for a passive interrupt its wait lock (R51) */
 	uint16_t dpc;            /* the embedded KDPC (R10) */
@@ -300,7 +300,18 @@ struct dt_switches {
 	uint32_t step_limit;          /* the step-limit outcome */
 	uint32_t low_dpc_threshold;   /* R19 queue depth for Low importance */
 	uint32_t workers;             /* system worker threads (R44) */
-	uint32_t pad;
+	uint8_t stale_handle;         /* R31: what a stale handle does (dt_stale_handle) */
+	uint8_t corrupt_pending;      /* R31 "corrupt": 0x139 on the next step */
+	uint8_t pad[2];
+};
+
+/* R31: a stale handle is undefined behaviour; the lesson picks the one
+ * possible outcome the simulator shows, and it says "one possible outcome". */
+enum dt_stale_handle {
+	DT_STALE_WORKS = 0,      /* it seems to work */
+	DT_STALE_TYPE_CHECK = 1, /* the handle check fails: 0x10D, P1 = 0x5 */
+	DT_STALE_FAULT = 2,      /* a fault: 0x50 at PASSIVE, 0xD1 at DISPATCH or above */
+	DT_STALE_CORRUPT = 3,    /* memory is corrupted: 0x139 a step later */
 };
 
 enum dt_outcome_kind {
@@ -325,6 +336,7 @@ enum dt_bugcheck_reason {
 	DT_BCR_NULL_DPC_ROUTINE,    /* R43 */
 	DT_BCR_VERIFIER_IRQL,       /* R35 0xC4 under Driver Verifier IRQL checking */
 	DT_BCR_BODY_BUDGET,         /* R33: a callback looped at DISPATCH or above without a step */
+	DT_BCR_STALE_HANDLE,        /* R31: one possible outcome of a stale handle */
 };
 
 struct dt_outcome {

@@ -583,6 +583,7 @@ int rt_open(const char *path, const struct rt_options *opt, struct rt **out, cha
 	cfg.sw.debugger_attached = sw.debugger_attached;
 	cfg.sw.driver_verifier_irql = sw.driver_verifier_irql;
 	cfg.sw.umdf = sw.umdf;
+	cfg.sw.stale_handle = sw.stale_handle;
 	cfg.seed = rt->opt.has_seed ? rt->opt.seed : rt->lesson.seed;
 	cfg.trace = rt->opt.trace;
 	rt->variant = 0;

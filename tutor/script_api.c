@@ -68,6 +68,7 @@ HANDLE_CALL(WdfWaitLockAcquire, DT_OP_WAITLOCK_ACQUIRE, RT_WAITLOCK)
 HANDLE_CALL(WdfWaitLockRelease, DT_OP_WAITLOCK_RELEASE, RT_WAITLOCK)
 HANDLE_CALL(KeInsertQueueDpc, DT_OP_KE_INSERT_QUEUE_DPC, RT_KDPC)
 HANDLE_CALL(KeRemoveQueueDpc, DT_OP_KE_REMOVE_QUEUE_DPC, RT_KDPC)
+HANDLE_CALL(WdfObjectDelete, DT_OP_OBJECT_DELETE, RT_INTERRUPT)
 
 /* WdfInterruptSynchronize(interrupt, callback[, context]) -> BOOLEAN (R62). */
 static int l_WdfInterruptSynchronize(lua_State *L)
@@ -240,6 +241,7 @@ void rt_open_api(struct rt *rt, lua_State *L)
 		R(KeInsertQueueDpc), R(KeRemoveQueueDpc), R(KeSetImportanceDpc),
 		R(KeSetTargetProcessorDpc), R(KeFlushQueuedDpcs), R(KeGetCurrentIrql),
 		R(KeGetCurrentProcessorNumber), R(READ_REGISTER_ULONG), R(WRITE_REGISTER_ULONG),
+		R(WdfObjectDelete),
 		R(step),
 #undef R
 		{ NULL, NULL },

@@ -96,11 +96,15 @@ static int opt_bool(lua_State *L, int idx, const char *field)
 static void lesson_switches(lua_State *L, int idx, struct dt_switches *sw)
 {
 	static const char *const keys[] = { "verifier", "debugger", "driver_verifier_irql",
-					    "umdf", NULL };
+					    "umdf", "stale_handle", NULL };
+	static const char *const stale[] = { "works", "type-check", "fault", "corrupt", NULL };
 	lua_getfield(L, idx, "switches");
 	if (lua_istable(L, -1)) {
 		int t = lua_gettop(L);
 		check_keys(L, t, "switches", keys);
+		lua_getfield(L, t, "stale_handle");
+		sw->stale_handle = (uint8_t)luaL_checkoption(L, -1, "works", stale);
+		lua_pop(L, 1);
 		sw->kmdf_verifier = (uint8_t)opt_bool(L, t, "verifier");
 		sw->debugger_attached = (uint8_t)opt_bool(L, t, "debugger");
 		sw->driver_verifier_irql = (uint8_t)opt_bool(L, t, "driver_verifier_irql");

@@ -206,7 +206,7 @@ unit-tests: $(UNIT_BIN)
 # Rebuild everything in $(BUILD) when the compiler or flags change (e.g.
 # `make CC=clang` after `make`): the stamp is rewritten only on a change.
 FLAGS_STAMP := $(BUILD)/.flags
-DT_FLAGS_STRING := $(CC) | $(DT_CPPFLAGS) $(CPPFLAGS) | $(CFLAGS) $(DT_CFLAGS) $(SAN_FLAGS) | $(LDFLAGS) | $(LDLIBS)
+DT_FLAGS_STRING := $(CC) | $(DT_CPPFLAGS) $(CPPFLAGS) | $(CFLAGS) $(DT_CFLAGS) $(SAN_FLAGS) | $(LDFLAGS) | $(LDLIBS) | $(PREFIX)
 sh-quote = '$(subst ','\'',$(1))'
 
 $(FLAGS_STAMP): FORCE
@@ -377,6 +377,9 @@ help:
 	@echo "  run             build and start the tutor (ARGS=... passes arguments)"
 	@echo "  check           check dependencies, build and run every test"
 	@echo "  check-unit      run the unit tests only (SUITE=name runs one suite)"
+	@echo "  check-lessons   dpctutor --check on every lesson"
+	@echo "  check-spin      the Spin oracle against --explore on the two-DPC scenario"
+	@echo "  bench           print the benchmark figures (never pass/fail on time)"
 	@echo "  check-layering  check that engine/ and include/ use no curses or Lua"
 	@echo "  check-deps      check dependencies only (installs them unless DEPS=no)"
 	@echo "  deps            install the Debian packages (via sudo when not root)"

@@ -5,8 +5,8 @@
  * with every expectation true; every prediction's answer is what the
  * engine actually does at that point; every exists-challenge is unsolved
  * along the story's path and solved by its reference schedule; every
- * challenge has hints; a for-all challenge names its variants (its proof
- * by the explorer arrives with the explorer).
+ * challenge has hints; every for-all challenge is proven by the explorer:
+ * each broken variant has a counterexample, the correct one has none.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +22,7 @@ struct out {
 	int verbose;
 	struct rt *rt;
 	int reached;   /* exists-challenges that held at some step (bit i-1) */
+	char reach_error[300]; /* the first error a reach() raised, "" none */
 };
 
 static void transcript(void *ctx, enum story_line_kind kind, const char *text)
@@ -124,7 +125,7 @@ static int prove_forall(struct rt *rt, const char *path, const struct rt_options
 	for (unsigned v = 0; v < l->nvariants; v++) {
 		struct explore_options eo = { .reduce = 1, .challenge = index,
 					      .variant = l->variants[v], .seed = opt->seed,
-					      .has_seed = opt->has_seed };
+					      .has_seed = opt->has_seed, .cpus = opt->cpus };
 		struct explore_summary sum;
 		int is_correct = strcmp(l->variants[v], correct) == 0;
 		explore_lesson(path, &eo, NULL, &sum);
@@ -196,17 +197,17 @@ static int check_challenges(struct rt *rt, const char *path, const struct rt_opt
 	return ok;
 }
 
-static int reached_now(struct rt *rt);
+static int reached_now(struct rt *rt, char *error, size_t size);
 
 /* After every story step: did an exists-challenge already hold? */
 static void story_stepped(void *ctx)
 {
 	struct out *o = ctx;
-	o->reached |= reached_now(o->rt);
+	o->reached |= reached_now(o->rt, o->reach_error, sizeof(o->reach_error));
 }
 
 /* Which exists-challenges hold now (bit i-1). */
-static int reached_now(struct rt *rt)
+static int reached_now(struct rt *rt, char *error, size_t size)
 {
 	lua_State *L = rt_lua(rt);
 	int bits = 0;
@@ -222,6 +223,8 @@ static int reached_now(struct rt *rt)
 			char *err = NULL;
 			if (call_pred(rt, lua_gettop(L), &t, &err) == 0 && t)
 				bits |= 1 << (i - 1);
+			else if (err && error && !error[0])
+				snprintf(error, size, "challenge %d: reach() failed: %s", (int)i, err);
 			free(err);
 		}
 		lua_pop(L, 2);
@@ -271,9 +274,13 @@ int check_lesson(const char *path, const struct check_options *co, FILE *f)
 	int ok = story_run(rt, &io, &res) == 0;
 	if (!ok)
 		snprintf(why, sizeof(why), "%s", res.failure);
+	int reached = o.reached | reached_now(rt, o.reach_error, sizeof(o.reach_error));
+	if (ok && o.reach_error[0]) {
+		snprintf(why, sizeof(why), "%s", o.reach_error);
+		ok = 0;
+	}
 	if (ok)
-		ok = check_challenges(rt, path, &opt, o.reached | reached_now(rt), &o, why,
-				      sizeof(why));
+		ok = check_challenges(rt, path, &opt, reached, &o, why, sizeof(why));
 	if (ok)
 		fprintf(f, "PASS %s (%u steps, %u/%u predictions, %u/%u expectations)\n", path,
 			res.steps, res.asks_ok, res.asks, res.expects_ok, res.expects);

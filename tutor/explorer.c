@@ -207,6 +207,7 @@ int explore_lesson(const char *path, const struct explore_options *o, FILE *out,
 	opt.variant = o->variant;
 	opt.seed = o->seed;
 	opt.has_seed = o->has_seed;
+	opt.cpus = o->cpus;
 	if (rt_open(path, &opt, &rt, &err)) {
 		snprintf(sum->message, sizeof(sum->message), "%s", err ? err : "cannot load");
 		if (out)

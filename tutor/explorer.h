@@ -28,6 +28,7 @@ struct explore_options {
 	int progress;             /* a progress line on stderr for long runs */
 	uint64_t seed;
 	int has_seed;
+	unsigned cpus;            /* 0 = the lesson's */
 };
 
 /* What one exploration found, for callers that judge it (--check). */

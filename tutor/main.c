@@ -1,12 +1,13 @@
 /*
  * main.c - the dpctutor command line.
  *
- *   dpctutor [LESSON]               the tutor (the terminal UI arrives later)
+ *   dpctutor [LESSON]               the tutor's terminal UI (the first lesson if none)
  *   dpctutor --check [-v] [LESSON...]  verify lessons (all when none named)
  *   dpctutor --plain LESSON         the story as plain lines, no curses
  *   dpctutor --list [--rules]       the lessons found (or the rule cards)
  *   dpctutor --new NAME             write a lesson skeleton that passes --check
  *   dpctutor --watch FILE           re-check FILE whenever it changes
+ *   dpctutor --explore LESSON       every outcome within bounds, with witnesses
  *
  * Usage errors exit 2 with one line on stderr; --check exits 1 when any
  * lesson fails.
@@ -182,6 +183,7 @@ static int parse(int argc, char **argv, struct cli *c)
 	c->eo.verbose = c->verbose;
 	c->eo.seed = c->co.seed;
 	c->eo.has_seed = c->co.has_seed;
+	c->eo.cpus = c->co.cpus;
 	return 0;
 }
 

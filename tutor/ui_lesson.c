@@ -349,9 +349,9 @@ static void draw_footer(struct ui *u)
 	else if (u->prompt)
 		keys = " type your choice, Enter to confirm, Esc to cancel";
 	else if (u->story_mode)
-		keys = " Spc next  Enter to pause  b/f back/redo  0-9 CPU  e event  g end  R restart  ? help  q quit";
+		keys = " Spc next  Enter pause  b/f back/redo  0-9 CPU  e event  n next  w why  g end  ? help  q quit";
 	else
-		keys = " 0-9 step CPU  Spc any  b/f back/redo  e event  t thread  g end  j jump  R restart  ? help  q quit";
+		keys = " 0-9 CPU  Spc any  b/f back/redo  e event  t thread  n next  w why  s source  g end  ? help  q quit";
 	ui_fill(g, 0, y, g->w, 1, ' ', UI_S_FOOTER);
 	ui_putf(g, 0, y, UI_S_FOOTER, "%.*s", g->w, keys);
 }

@@ -98,6 +98,7 @@
 ---@field debugger? boolean             a kernel debugger is attached (R34)
 ---@field driver_verifier_irql? boolean Driver Verifier IRQL checking: 0xC4 instead of 0x9 (R35)
 ---@field umdf? boolean                 UMDF mode: every ISR passive, the DPC is a work item, no Ke* (R80)
+---@field stale_handle? "works"|"type-check"|"fault"|"corrupt" what a stale WDFINTERRUPT does (R31; one possible outcome)
 
 ---Scaled DPC watchdog limits in busy-clock microseconds (R33).
 ---@class WatchdogConfig
@@ -120,7 +121,7 @@
 ---@field workers? integer          system worker threads for work items, 1..8 (default 2)
 ---@field switches? SwitchesConfig  machine switches
 ---@field variants? string[]        challenge variant names, at most 8; variant() says which one is built
----@field bounds? table             accepted; not used by this build
+---@field bounds? {preemptions?: integer, events?: integer, steps?: integer} explorer bounds (defaults 2, 2, 200)
 
 ---device { ... }: a device with its interrupt line or MSI messages (engine-contract 5).
 ---@class DeviceConfig
@@ -131,7 +132,7 @@
 ---@field affinity? integer[]       CPUs that may receive it, e.g. { 0, 1 } (default: all)
 ---@field execution_level? "dispatch"|"passive" the parent's WDF_EXECUTION_LEVEL (default "dispatch", R42)
 ---@field synchronization_scope? "none"|"device"|"queue" the parent's scope (default "none", R42)
----@field free? any                 accepted; free events are not in this build
+---@field free? integer             how often the student or the explorer may place this event (0..8)
 
 ---event { ... }: another named device event of a device.
 ---@class EventConfig
@@ -139,7 +140,7 @@
 ---@field name string               short name, unique among all events
 ---@field bits? integer             INTSTATUS bits it sets, 1..0xFFFFFFFF (default 1)
 ---@field message? integer          the line or MSI message it signals on, 0..3 (default 0)
----@field free? any                 accepted; free events are not in this build
+---@field free? integer             how often the student or the explorer may place this event (0..8)
 
 ---thread { ... }: a lesson thread at PASSIVE_LEVEL, ready at step 0 (engine-contract 4).
 ---@class ThreadConfig
@@ -201,10 +202,10 @@
 ---@field name? string              a short label
 ---@field reach? fun(): boolean     exists: the state to reach (free reads)
 ---@field reference? string         exists: a schedule that reaches it, "v1 cpus=N: ..."
----@field invariant? fun(): boolean forall: must hold in every schedule (not proved by this build)
+---@field invariant? fun(): boolean forall: must hold where every run within the bounds ends (proved by --check)
 ---@field correct? string           forall: the name of the correct variant in lesson{}.variants
 ---@field hints string[]            hints in tiers; --check requires at least one
----@field bounds? table             accepted; not used by this build
+---@field bounds? table             accepted; the lesson{} bounds apply
 
 -- ---------------------------------------------------------------------------
 -- Constants
@@ -479,3 +480,17 @@ function value(name) end
 ---Predicate: the run's outcome where the story next stops ("quiescent", "bugcheck 0x133", "deadlock", ...).
 ---@return Predicate
 function outcome() end
+
+---True when nothing can step any more (a free read, for reach() and invariants).
+---@return boolean
+function finished() end
+
+---How often the device's (or this event's) device event has happened so far.
+---@param target WDFDEVICE|DeviceEvent
+---@return integer
+function fired(target) end
+
+---WdfObjectDelete on an interrupt: later calls with its handle are stale (R31); what
+---they do is switches.stale_handle ("works", "type-check", "fault", "corrupt").
+---@param Interrupt WDFINTERRUPT
+function WdfObjectDelete(Interrupt) end

@@ -64,5 +64,7 @@ void ui_why_draw(struct ui *u);
 void ui_why_key(struct ui *u, int key);
 /* Is this trace event worth a line in the log? */
 int ui_event_shown(struct ui *u, const struct dt_trace_event *e);
+/* Split text into lines of at most `width` bytes at spaces: the count. */
+int ui_wrap(const char *t, int width, int *starts, int *lens, int max);
 
 #endif

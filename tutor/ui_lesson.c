@@ -200,7 +200,7 @@ static int draw_objects(struct ui *u, const struct dt_state *st, int x, int y, i
 			snprintf(q, sizeof(q), "queued CPU%d", d->queue_cpu);
 		else
 			snprintf(q, sizeof(q), "not queued");
-		ui_putf(g, x, row, UI_S_NORMAL, "%-8.8s DPC %-12s run %u  T%u F%u  lock %s",
+		ui_putf(g, x, row, UI_S_NORMAL, "%-6.6s DPC %-11s run %u T%u F%u lock %s",
 			dt_machine_string(m, st->devices[in->device].name), q, d->running,
 			in->queue_true, in->queue_false, lock);
 		if (in->queue_false)
@@ -281,7 +281,7 @@ static void draw_source(struct ui *u, const struct dt_state *st, int x, int y, i
 }
 
 /* Split text into lines of at most `width` bytes, breaking at spaces. */
-static int wrap(const char *t, int width, int *starts, int *lens, int max)
+int ui_wrap(const char *t, int width, int *starts, int *lens, int max)
 {
 	int n = 0, len = (int)strlen(t), at = 0;
 	while (at < len && n < max) {
@@ -316,7 +316,7 @@ static void draw_right(struct ui *u, int x, int y, int w, int h)
 	for (unsigned i = u->nstory; i-- > 0 && row > y;) {
 		const char *t = u->story_lines[i];
 		unsigned style = t[0] == '?' ? UI_S_ASK : UI_S_STORY;
-		int starts[32], lens[32], n = wrap(t, w - 2, starts, lens, 32);
+		int starts[32], lens[32], n = ui_wrap(t, w - 2, starts, lens, 32);
 		for (int k = n - 1; k >= 0 && row > y; k--, row--)
 			ui_putf(g, x + 1, row, style, "%.*s", lens[k], t + starts[k]);
 	}
@@ -344,16 +344,19 @@ static void draw_footer(struct ui *u)
 	struct ui_grid *g = &u->grid;
 	int y = g->h - 1;
 	const char *keys;
+	const char *always = " ? help  q quit ";
 	if (u->asking)
-		keys = " 1-9 answer   b back   ? help   q quit";
+		keys = " 1-9 answer  b back  w why";
 	else if (u->prompt)
-		keys = " type your choice, Enter to confirm, Esc to cancel";
+		keys = " type your choice, Esc cancels";
 	else if (u->story_mode)
-		keys = " Spc next  Enter pause  b/f back/redo  0-9 CPU  e event  n next  w why  g end  ? help  q quit";
+		keys = " Spc next  Enter pause  b/f back/redo  0-9 CPU  e event  n next  w why  g end";
 	else
-		keys = " 0-9 CPU  Spc any  b/f back/redo  e event  t thread  n next  w why  s source  g end  ? help  q quit";
+		keys = " 0-9 CPU  Spc any  b/f back/redo  e event  t thread  n next  w why  s src  g end";
+	int tail = (int)strlen(always);
 	ui_fill(g, 0, y, g->w, 1, ' ', UI_S_FOOTER);
-	ui_putf(g, 0, y, UI_S_FOOTER, "%.*s", g->w, keys);
+	ui_putf(g, 0, y, UI_S_FOOTER, "%.*s", g->w - tail, keys);
+	ui_put(g, g->w - tail, y, UI_S_KEY, always); /* help and quit always show */
 }
 
 static void draw_prompt(struct ui *u)
@@ -450,11 +453,13 @@ static void story_next(struct ui *u, int until_pause)
 {
 	if (!at_head(u)) { /* in the past: the recorded future first */
 		dt_session_redo(rt_session(u->rt));
+		after_step(u);
 		return;
 	}
 	if (u->story_done || !u->story)
 		return;
 	for (int guard = 0; guard < 100000; guard++) {
+		unsigned lines_before = u->nstory;
 		enum story_tick t = story_advance(u->story);
 		if (t == STORY_TICK_ASK) {
 			u->asking = 1;
@@ -483,6 +488,8 @@ static void story_next(struct ui *u, int until_pause)
 			after_step(u);
 			return;
 		}
+		if (t == STORY_TICK_LINE && u->nstory == lines_before)
+			continue; /* a run began: nothing to read yet, go on */
 		if (t == STORY_TICK_MARK || !until_pause || t == STORY_TICK_LINE) {
 			after_step(u);
 			if (t != STORY_TICK_STEP || !until_pause)
@@ -528,6 +535,7 @@ static void step_any(struct ui *u)
 	struct dt_choice en[DT_MAX_CPUS * (DT_MAX_THREADS + 1)];
 	if (!at_head(u)) {
 		dt_session_redo(rt_session(u->rt));
+		after_step(u);
 		return;
 	}
 	unsigned n = dt_machine_enabled(m, en, sizeof(en) / sizeof(en[0]));
@@ -654,9 +662,13 @@ static int prompt_key(struct ui *u, int k)
 		u->prompt = UI_PROMPT_NONE;
 		if (k == 'y' || k == 'Y') {
 			u->story_mode = 0;
+			u->story_done = 1;
+			u->asking = 0;
 			snprintf(u->status, sizeof(u->status), "free play: you are the scheduler");
 			if (u->pending_cpu >= 0)
 				step_cpu(u, (unsigned)u->pending_cpu);
+			else if (u->pending_cpu == -2 && view(u)->nevents)
+				u->prompt = UI_PROMPT_EVENT;
 		}
 		return 1;
 	case UI_PROMPT_JUMP: {
@@ -735,6 +747,7 @@ void ui_lesson_key(struct ui *u, int k)
 	case UI_KEY_RIGHT:
 		if (dt_session_redo(rt_session(u->rt)))
 			snprintf(u->status, sizeof(u->status), "nothing recorded after this step");
+		after_step(u);
 		return;
 	case 'g':
 		run_to_end(u);
@@ -747,8 +760,12 @@ void ui_lesson_key(struct ui *u, int k)
 		u->prompt_buf[0] = '\0';
 		return;
 	case 'e':
-		if (view(u)->nevents)
+		if (u->story_mode && !u->story_done) {
+			u->pending_cpu = -2; /* then pick the event */
+			u->prompt = UI_PROMPT_LEAVE;
+		} else if (view(u)->nevents) {
 			u->prompt = UI_PROMPT_EVENT;
+		}
 		return;
 	case 'w':
 		why_open(u);

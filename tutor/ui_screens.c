@@ -12,34 +12,29 @@
 
 static const char *const help_lines[] = {
 	"Keys",
+	"  Space    follow the story one piece (free play: step the next CPU)",
+	"  Enter    follow the story to its next pause",
+	"  1-9      answer a question (when one is asked)",
+	"  0-9      step that CPU (in the story, asks to play freely first)",
+	"  b, Left  step back: view the step before (nothing re-runs)",
+	"  f, Right redo: the recorded future, one step",
+	"  e        fire a device event, then pick the CPU that receives it",
+	"  t        dispatch a ready thread onto a CPU",
+	"  n        run to the next notable event (an ISR, a queue call...)",
+	"  w        why? a log line's rule card and the step that caused it",
+	"  s        the lesson's source, a marker per CPU (s again: objects)",
+	"  g        run to the end;  j  jump to step N;  R  restart",
+	"  ?        this help;  q  quit",
 	"",
-	"  Space      follow the story one piece (free play: step the next CPU)",
-	"  Enter      follow the story to its next pause",
-	"  1-9        answer a question (when one is asked)",
-	"  0-9        step that CPU (in the story, first asks to play freely)",
-	"  b, Left    step back: view the step before (nothing re-runs)",
-	"  f, Right   redo: the recorded future, one step",
-	"  e          fire a device event, then choose the CPU that receives it",
-	"  t          dispatch a ready thread onto a CPU",
-	"  g          run to the end (the story's path, or round-robin)",
-	"  j          jump to step N",
-	"  n          run to the next notable event (an ISR, a queue call, a dequeue...)",
-	"  w          why? the newest log line's rule card and the step that caused it",
-	"             (Up/Down pick another line)",
-	"  s          show the lesson's source with a marker per CPU (s again: objects)",
-	"  R          restart the lesson",
-	"  ?          this help;  q  quit",
-	"",
-	"Stepping on a CPU while viewing the past branches: the recorded future",
-	"is dropped and the machine replays up to here, then takes your step.",
-	"",
+	"A step on a CPU while viewing the past branches: the recorded future",
+	"is dropped, the machine replays to here, then takes your step.",
 	"Press any key to go back.",
 };
 
 void ui_help_draw(struct ui *u)
 {
 	struct ui_grid *g = &u->grid;
-	int w = 76, h = (int)(sizeof(help_lines) / sizeof(help_lines[0])) + 2;
+	int w = 74, h = (int)(sizeof(help_lines) / sizeof(help_lines[0])) + 2;
 	int x = (g->w - w) / 2, y = (g->h - h) / 2;
 	ui_fill(g, x, y, w, h, ' ', UI_S_NORMAL);
 	ui_box(g, x, y, w, h, UI_S_BOLD, "help");
@@ -52,6 +47,14 @@ void ui_help_key(struct ui *u, int key)
 {
 	(void)key;
 	u->screen = UI_LESSON;
+}
+
+static int put_wrapped(struct ui_grid *g, int x, int y, int w, const char *text)
+{
+	int starts[16], lens[16], n = ui_wrap(text, w, starts, lens, 16);
+	for (int i = 0; i < n; i++)
+		ui_putf(g, x, y++, UI_S_BLUESCREEN, "%.*s", lens[i], text + starts[i]);
+	return y;
 }
 
 void ui_bugcheck_draw(struct ui *u)
@@ -79,13 +82,15 @@ void ui_bugcheck_draw(struct ui *u)
 	for (size_t i = n; i-- > 0;) {
 		if (t[i].kind != DT_EV_BUGCHECK)
 			continue;
+		char what[600];
 		narrate_event(rt_machine(u->rt), &t[i], line, sizeof(line));
-		ui_putf(g, 4, y++, UI_S_BLUESCREEN, "What happened: %.*s", g->w - 20, line);
+		snprintf(what, sizeof(what), "What happened: %s", line);
+		y = put_wrapped(g, 4, y, g->w - 8, what);
 		break;
 	}
 	if (card) {
 		ui_putf(g, 4, y++, UI_S_BLUESCREEN, "Rule %s, %s:", card->id, card->title);
-		ui_putf(g, 6, y++, UI_S_BLUESCREEN, "%.*s", g->w - 10, card->sentence);
+		y = put_wrapped(g, 6, y, g->w - 10, card->sentence);
 	}
 	y++;
 	ui_putf(g, 4, y++, UI_S_BLUESCREEN, "Switches: KMDF verifier %s, debugger %s, "
@@ -155,10 +160,12 @@ void ui_why_draw(struct ui *u)
 	if (e->cause_step) {
 		const struct dt_trace_event *c = NULL;
 		for (size_t i = 0; i < n; i++) {
-			if (t[i].step != e->cause_step)
+			if (t[i].step != e->cause_step || &t[i] == e)
 				continue;
 			if (!c || (t[i].obj_kind == e->obj_kind && t[i].object == e->object))
 				c = &t[i];
+			if (&t[i] > e)
+				break; /* causes come first */
 		}
 		if (c) {
 			narrate_event(m, c, line, sizeof(line));

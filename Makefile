@@ -127,7 +127,7 @@ DEPFILES := $(ENGINE_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(TUTOR_OBJS:.o=.d)
 # bring them.  All three modules are checked now, since the tutor needs
 # lua5.4 and ncursesw and `make check` will soon build it.
 DEPS_MODULES := check lua5.4 ncursesw
-DEPS_COMMANDS := spin
+DEPS_COMMANDS := spin tmux
 DEB_PACKAGES := pkg-config check libsubunit-dev liblua5.4-dev libncurses-dev tmux spin
 ifeq ($(VALGRIND),1)
 DEPS_COMMANDS += valgrind
@@ -191,9 +191,17 @@ CHECK_EXTRA ?=
 ifneq ($(wildcard tutor/main.c),)
 CHECK_EXTRA += check-lessons check-spin
 endif
+# The tmux UI tests run in the plain build only (not under ASan or valgrind).
+ifneq ($(wildcard tutor/main.c),)
+ifneq ($(VALGRIND),1)
+ifneq ($(SANITIZE),1)
+CHECK_EXTRA += check-ui
+endif
+endif
+endif
 CHECK_STEPS = check-layering check-unit $(CHECK_EXTRA)
 
-.PHONY: all lib run bench check check-deps check-layering check-unit check-lessons check-spin unit-tests deps \
+.PHONY: all lib run bench check check-deps check-layering check-unit check-lessons check-spin check-ui unit-tests deps \
 	clean install uninstall help FORCE
 
 all: $(LIB) $(PROGRAMS)
@@ -310,6 +318,14 @@ check-spin: $(TUTOR_BIN)
 	@echo "spin oracle: tests/spin/two-dpcs.pml against $(TUTOR_BIN) --explore tests/spin/two-dpcs.lua"
 	env $(TEST_ENV) bash tests/spin/check-spin.sh ./$(TUTOR_BIN)
 
+# The real dpctutor driven in tmux (tests/ui/): keys in, screens out.
+check-ui: $(TUTOR_BIN)
+	@command -v tmux >/dev/null 2>&1 || { \
+		echo "check-ui: tmux is not installed; install it with \`make deps\` (Debian package tmux)" >&2; \
+		exit 1; }
+	@echo "ui tests: tests/ui/run.sh ./$(TUTOR_BIN) in a private tmux server"
+	bash tests/ui/run.sh ./$(TUTOR_BIN)
+
 check-unit: $(UNIT_BIN)
 	@echo "unit tests: $(UNIT_BIN)$(if $(SUITE), $(SUITE))$(if $(TEST_WRAPPER), under valgrind)"
 	env $(TEST_ENV) $(TEST_WRAPPER) ./$(UNIT_BIN) $(SUITE)
@@ -379,6 +395,7 @@ help:
 	@echo "  check-unit      run the unit tests only (SUITE=name runs one suite)"
 	@echo "  check-lessons   dpctutor --check on every lesson"
 	@echo "  check-spin      the Spin oracle against --explore on the two-DPC scenario"
+	@echo "  check-ui        the terminal UI driven in tmux (tests/ui/; plain build)"
 	@echo "  bench           print the benchmark figures (never pass/fail on time)"
 	@echo "  check-layering  check that engine/ and include/ use no curses or Lua"
 	@echo "  check-deps      check dependencies only (installs them unless DEPS=no)"

@@ -203,8 +203,6 @@ static int draw_objects(struct ui *u, const struct dt_state *st, int x, int y, i
 		ui_putf(g, x, row, UI_S_NORMAL, "%-6.6s DPC %-11s run %u T%u F%u lock %s",
 			dt_machine_string(m, st->devices[in->device].name), q, d->running,
 			in->queue_true, in->queue_false, lock);
-		if (in->queue_false)
-			ui_putf(g, x + w - 2, row, UI_S_FALSE, "%s", "!");
 	}
 	for (unsigned t = 0; t < st->nthreads && row < ymax; t++, row++) {
 		const struct dt_thread *th = &st->threads[t];
@@ -625,6 +623,10 @@ static void next_event(struct ui *u)
 static int prompt_key(struct ui *u, int k)
 {
 	const struct dt_state *st = view(u);
+	if (k == 'q' || k == '?') {
+		u->prompt = UI_PROMPT_NONE; /* help and quit work from any prompt */
+		return 0;
+	}
 	if (k == 27) {
 		u->prompt = UI_PROMPT_NONE;
 		return 1;
@@ -779,6 +781,8 @@ void ui_lesson_key(struct ui *u, int k)
 	case 't':
 		if (view(u)->nthreads)
 			u->prompt = UI_PROMPT_THREAD;
+		else
+			snprintf(u->status, sizeof(u->status), "this lesson has no threads");
 		return;
 	default:
 		break;

@@ -1,0 +1,90 @@
+# t_quit.sh - q, Ctrl-C and SIGTERM end dpctutor and give the terminal back:
+# the shell's prompt returns, the alternate screen is left, the cursor is
+# visible, keypad and mouse modes are off, and `stty -a` in the same pane
+# shows echo and icanon on.  dpctutor runs from a plain sh (dash), which
+# itself leaves the terminal modes alone.
+
+# quit_run_tutor [WRAPPER...]: type the dpctutor command line into the shell
+# and wait for the lesson screen.
+quit_run_tutor() {
+	local cmd
+	cmd="$* \"$UI_TUTOR\" \"$UI_LESSONS/03-queued-once.lua\"; echo \"exit\"\"code=\$?\""
+	send_text "$cmd"
+	send Enter
+	wait_for "dpctutor: Queued once until it runs"
+	wait_for -r "$UI_FOOTER_STORY"
+	local flags
+	flags=$(pane_format 'alternate_on=#{alternate_on} cursor_flag=#{cursor_flag}')
+	[ "$flags" = "alternate_on=1 cursor_flag=0" ] ||
+		fail "while dpctutor runs the pane should be on the alternate screen with the cursor hidden: $flags"
+}
+
+# quit_check_restored: after dpctutor has exited; its exit status goes to
+# QUIT_RC.
+quit_check_restored() {
+	wait_for -r '^exitcode=[0-9]+'
+	wait_for -r '^uitest\$ *$'
+	wait_gone "dpctutor: Queued once until it runs"
+	QUIT_RC=$(grep -oE '^exitcode=[0-9]+' <<<"$UI_LAST" | tail -n 1)
+	QUIT_RC=${QUIT_RC#exitcode=}
+	local flags want
+	flags=$(pane_format 'alternate_on=#{alternate_on} cursor_flag=#{cursor_flag} keypad_flag=#{keypad_flag} keypad_cursor_flag=#{keypad_cursor_flag} mouse_any_flag=#{mouse_any_flag} mouse_standard_flag=#{mouse_standard_flag} mouse_button_flag=#{mouse_button_flag} mouse_sgr_flag=#{mouse_sgr_flag}')
+	want="alternate_on=0 cursor_flag=1 keypad_flag=0 keypad_cursor_flag=0 mouse_any_flag=0 mouse_standard_flag=0 mouse_button_flag=0 mouse_sgr_flag=0"
+	[ "$flags" = "$want" ] || fail "the terminal is not restored: $flags (want $want)"
+	# The modes, in the pane itself.
+	send_text "stty -a | tr ' ;' '\\n\\n' | grep -xE -- '-?(icanon|echo|isig|icrnl|opost)' | tr '\\n' ' ' | sed 's/^/mo''des: /'; echo"
+	send Enter
+	wait_for -r '^modes: '
+	local modes m
+	modes=$(grep -E '^modes: ' <<<"$UI_LAST" | tail -n 1)
+	for m in icanon echo isig icrnl opost; do
+		grep -qE "(^|: | )$m( |$)" <<<"$modes" || fail "stty after dpctutor: '$m' is not on ($modes)"
+	done
+}
+
+quit_q() {
+	start_shell quit
+	quit_run_tutor
+	send Enter # some state to leave behind
+	wait_for "Two device events reach CPU 0 before its"
+	send q
+	quit_check_restored
+	local rc=$QUIT_RC
+	[ "$rc" = 0 ] || fail "dpctutor exited with status $rc after q (want 0)"
+	# The lesson's screen is gone and the command line is back.
+	expect_screen_has -r '^uitest\$ .*03-queued-once.lua'
+}
+
+quit_ctrl_c() {
+	start_shell quit
+	quit_run_tutor
+	send j # Ctrl-C also works with a prompt open
+	wait_for "jump to step: _"
+	send C-c
+	quit_check_restored
+	local rc=$QUIT_RC
+	case $rc in
+	0 | 130) note "exit status after Ctrl-C: $rc" ;;
+	*) fail "dpctutor exited with status $rc after Ctrl-C (want 0 or 130)" ;;
+	esac
+	expect_screen_lacks "Quit (core dumped)"
+}
+
+quit_sigterm() {
+	start_shell quit
+	quit_run_tutor "sh -c 'echo \$\$ >\"$UI_TEST_TMP/pid\"; exec \"\$0\" \"\$@\"'"
+	local pid
+	pid=$(cat "$UI_TEST_TMP/pid" 2>/dev/null)
+	[ -n "$pid" ] || fail "no pid file from the wrapper"
+	kill -TERM "$pid" || fail "kill -TERM $pid failed"
+	quit_check_restored
+	local rc=$QUIT_RC
+	case $rc in
+	0 | 143) note "exit status after SIGTERM: $rc" ;;
+	*) fail "dpctutor exited with status $rc after SIGTERM (want 0 or 143)" ;;
+	esac
+}
+
+ui_test quit_q "q exits with status 0 and gives the terminal back (stty: echo, icanon on)"
+ui_test quit_ctrl_c "Ctrl-C (with a prompt open) exits cleanly and gives the terminal back"
+ui_test quit_sigterm "SIGTERM exits cleanly and gives the terminal back"

@@ -15,30 +15,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_util.h"
 #include "dt_cprog.h"
 #include "dt_history.h"
 #include "dt_sched.h"
 
-#define REPS 5
 
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof(*v), cmp_double);
-	return v[n / 2];
-}
 
 /* A NIC-like device per CPU pair: ISR acknowledges and queues; DPC does a
  * read-modify-write of a shared total and a longer step. */

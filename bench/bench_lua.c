@@ -18,29 +18,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_util.h"
 #include "script.h"
 
-#define REPS 5
 #define STEPS 200000
 
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof(*v), cmp_double);
-	return v[n / 2];
-}
 
 static int yield_op(lua_State *L)
 {

@@ -447,32 +447,30 @@ static int l_WdfInterruptCreate(lua_State *L)
 	return 2;
 }
 
-static int l_WdfSpinLockCreate(lua_State *L)
+/* status, lock = WdfSpinLockCreate() / WdfWaitLockCreate() */
+static int lock_create(lua_State *L, int wait)
 {
 	struct rt *rt = rt_from(L);
+	const char *name = wait ? "WdfWaitLockCreate" : "WdfSpinLockCreate";
 	uint64_t h;
-	if (!rt->building)
-		return luaL_error(L, "WdfSpinLockCreate belongs in the scenario, at load time");
-	must(L, dt_spinlock_create(rt->m, &h), "WdfSpinLockCreate");
-	lua_pushinteger(L, DT_STATUS_SUCCESS);
 	unsigned idx = 0;
-	dt_handle_decode(rt->m, h, DT_HANDLE_SPINLOCK, &idx);
-	rt_push_handle(L, RT_SPINLOCK, h, idx);
+	if (!rt->building)
+		return luaL_error(L, "%s belongs in the scenario, at load time", name);
+	must(L, wait ? dt_waitlock_create(rt->m, &h) : dt_spinlock_create(rt->m, &h), name);
+	dt_handle_decode(rt->m, h, wait ? DT_HANDLE_WAITLOCK : DT_HANDLE_SPINLOCK, &idx);
+	lua_pushinteger(L, DT_STATUS_SUCCESS);
+	rt_push_handle(L, wait ? RT_WAITLOCK : RT_SPINLOCK, h, idx);
 	return 2;
+}
+
+static int l_WdfSpinLockCreate(lua_State *L)
+{
+	return lock_create(L, 0);
 }
 
 static int l_WdfWaitLockCreate(lua_State *L)
 {
-	struct rt *rt = rt_from(L);
-	uint64_t h;
-	if (!rt->building)
-		return luaL_error(L, "WdfWaitLockCreate belongs in the scenario, at load time");
-	must(L, dt_waitlock_create(rt->m, &h), "WdfWaitLockCreate");
-	lua_pushinteger(L, DT_STATUS_SUCCESS);
-	unsigned idx = 0;
-	dt_handle_decode(rt->m, h, DT_HANDLE_WAITLOCK, &idx);
-	rt_push_handle(L, RT_WAITLOCK, h, idx);
-	return 2;
+	return lock_create(L, 1);
 }
 
 /* dpc = KeInitializeDpc(routine) (R19, R20) */

@@ -357,9 +357,9 @@ int main(int argc, char **argv)
 		if (c.mode == MODE_PLAIN)
 			return run_plain(path, &c);
 		if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-			fprintf(stderr, "dpctutor: the tutor needs a terminal; printing the lesson "
-				"with --plain instead\n");
-			return run_plain(path, &c);
+			fprintf(stderr, "dpctutor: the tutor needs a terminal (for a transcript: "
+				"dpctutor --plain %s)\n", argv[optind] ? argv[optind] : path);
+			return 2;
 		}
 		struct ui_options uo = {
 			.lesson = path, .no_color = c.no_color, .ascii = c.ascii,

@@ -481,7 +481,8 @@ static void story_next(struct ui *u, int until_pause)
 					 story_result(u->story)->failure);
 			else
 				snprintf(u->status, sizeof(u->status),
-					 "the story is over; play freely or press R to restart");
+					 "the story is over: play freely, R restarts, q quits "
+					 "(dpctutor --list shows the other lessons)");
 			u->story_mode = 0;
 			after_step(u);
 			return;

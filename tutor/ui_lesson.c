@@ -337,24 +337,32 @@ static void draw_right(struct ui *u, int x, int y, int w, int h)
 	}
 }
 
+/* The footer: the keys that fit, whole, then help and quit at the right. */
 static void draw_footer(struct ui *u)
 {
+	static const char *const ask[] = { "1-9 answer", "b back", "w why", NULL };
+	static const char *const prompt[] = { "type your choice", "Esc cancels", NULL };
+	static const char *const story[] = { "Spc next", "Enter pause", "b/f back/redo",
+					     "0-9 CPU", "e event", "n next", "w why", "g end",
+					     "s source", NULL };
+	static const char *const free_play[] = { "0-9 CPU", "Spc any", "b/f back/redo",
+						 "e event", "t thread", "n next", "w why",
+						 "s source", "g end", "j jump", NULL };
 	struct ui_grid *g = &u->grid;
 	int y = g->h - 1;
-	const char *keys;
 	const char *always = " ? help  q quit ";
-	if (u->asking)
-		keys = " 1-9 answer  b back  w why";
-	else if (u->prompt)
-		keys = " type your choice, Esc cancels";
-	else if (u->story_mode)
-		keys = " Spc next  Enter pause  b/f back/redo  0-9 CPU  e event  n next  w why  g end";
-	else
-		keys = " 0-9 CPU  Spc any  b/f back/redo  e event  t thread  n next  w why  s src  g end";
-	int tail = (int)strlen(always);
+	const char *const *keys = u->asking ? ask : u->prompt ? prompt :
+				  u->story_mode ? story : free_play;
+	int room = g->w - (int)strlen(always), at = 0;
 	ui_fill(g, 0, y, g->w, 1, ' ', UI_S_FOOTER);
-	ui_putf(g, 0, y, UI_S_FOOTER, "%.*s", g->w - tail, keys);
-	ui_put(g, g->w - tail, y, UI_S_KEY, always); /* help and quit always show */
+	for (unsigned i = 0; keys[i]; i++) {
+		int len = (int)strlen(keys[i]) + 2;
+		if (at + len > room)
+			break;
+		ui_putf(g, at, y, UI_S_FOOTER, " %s ", keys[i]);
+		at += len;
+	}
+	ui_put(g, g->w - (int)strlen(always), y, UI_S_KEY, always); /* always shown */
 }
 
 static void draw_prompt(struct ui *u)
@@ -414,10 +422,18 @@ void ui_lesson_draw(struct ui *u)
 	int left_w = g->w * 11 / 20;
 	int right_x = left_w + 1, right_w = g->w - right_x;
 	int body_h = g->h - 3;
-	int compact = (int)st->ncpus * 3 + 4 > body_h;
+	int compact = (int)st->ncpus * 3 + 6 + (int)st->ninterrupts + (int)st->nthreads > body_h;
 	int y = 1;
-	for (unsigned c = 0; c < st->ncpus && y < body_h - 2; c++)
+	unsigned shown = 0;
+	/* Leave room below the CPUs for the interrupts, threads and values. */
+	int cpu_rows = body_h - 6 - (int)st->ninterrupts - (int)st->nthreads;
+	if (cpu_rows < body_h / 2)
+		cpu_rows = body_h / 2;
+	for (unsigned c = 0; c < st->ncpus && y < cpu_rows; c++, shown++)
 		y += draw_cpu(u, st, c, 0, y, left_w, compact);
+	if (shown < st->ncpus)
+		ui_putf(g, 0, y++, UI_S_DIM, "... %u more CPUs not shown (CPU%u..CPU%u)",
+			st->ncpus - shown, shown, st->ncpus - 1);
 	ui_hline(g, 0, y, left_w, UI_S_DIM);
 	y++;
 	if (u->show_source)

@@ -42,7 +42,7 @@ story_answers() {
 	send Enter
 	wait_for "ok: both events handled"
 	send Enter Enter
-	wait_for "the story is over; play freely or press R to restart"
+	wait_for "the story is over: play freely, R restarts, q quits"
 	expect_screen_has "ok: both events handled"
 	expect_screen_has "ok: nothing left behind"
 	expect_screen_has "─ free play ─"

@@ -216,7 +216,7 @@ static int draw_objects(struct ui *u, const struct dt_state *st, int x, int y, i
 	if (row < ymax && st->nvars) {
 		int at = x;
 		at += ui_put(g, at, row, UI_S_DIM, "values:");
-		for (unsigned v = 0; v < st->nvars && at < x + w - 4; v++) {
+		for (unsigned v = 0; v < st->nvars && row < ymax; v++) {
 			char val[32];
 			const struct dt_value *dv = &st->vars[v].value;
 			if (dv->kind == DT_VAL_BOOL)
@@ -227,8 +227,15 @@ static int draw_objects(struct ui *u, const struct dt_state *st, int x, int y, i
 				snprintf(val, sizeof(val), "%s", dt_machine_string(m, dv->u.str));
 			else
 				snprintf(val, sizeof(val), "%g", dv->u.n);
-			at += ui_putf(g, at, row, UI_S_BOLD, " %s=%s",
-				      dt_machine_string(m, st->vars[v].name), val);
+			char item[80];
+			int len = snprintf(item, sizeof(item), " %s=%s",
+					   dt_machine_string(m, st->vars[v].name), val);
+			if (at + len > x + w && at > x + 7) { /* wrap onto the next row */
+				if (++row >= ymax)
+					break;
+				at = x + 7;
+			}
+			at += ui_putn(g, at, row, x + w - at, UI_S_BOLD, item);
 		}
 		row++;
 	}

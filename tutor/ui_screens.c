@@ -49,12 +49,19 @@ void ui_help_key(struct ui *u, int key)
 	u->screen = UI_LESSON;
 }
 
-static int put_wrapped(struct ui_grid *g, int x, int y, int w, const char *text)
+/* Text wrapped at spaces into width w from (x, y); the next free row. */
+static int put_lines(struct ui_grid *g, int x, int y, int w, enum ui_style style,
+		     const char *text)
 {
 	int starts[16], lens[16], n = ui_wrap(text, w, starts, lens, 16);
 	for (int i = 0; i < n; i++)
-		ui_putf(g, x, y++, UI_S_BLUESCREEN, "%.*s", lens[i], text + starts[i]);
+		ui_putf(g, x, y++, style, "%.*s", lens[i], text + starts[i]);
 	return y;
+}
+
+static int put_wrapped(struct ui_grid *g, int x, int y, int w, const char *text)
+{
+	return put_lines(g, x, y, w, UI_S_BLUESCREEN, text);
 }
 
 void ui_bugcheck_draw(struct ui *u)
@@ -93,10 +100,11 @@ void ui_bugcheck_draw(struct ui *u)
 		y = put_wrapped(g, 6, y, g->w - 10, card->sentence);
 	}
 	y++;
-	ui_putf(g, 4, y++, UI_S_BLUESCREEN, "Switches: KMDF verifier %s, debugger %s, "
-		"Driver Verifier IRQL checking %s, %s",
-		st->sw.kmdf_verifier ? "on" : "off", st->sw.debugger_attached ? "attached" : "none",
-		st->sw.driver_verifier_irql ? "on" : "off", st->sw.umdf ? "UMDF" : "KMDF");
+	snprintf(line, sizeof(line), "Switches: KMDF verifier %s, debugger %s, Driver Verifier "
+		 "IRQL checking %s, %s",
+		 st->sw.kmdf_verifier ? "on" : "off", st->sw.debugger_attached ? "attached" : "none",
+		 st->sw.driver_verifier_irql ? "on" : "off", st->sw.umdf ? "UMDF" : "KMDF");
+	y = put_wrapped(g, 4, y, g->w - 8, line);
 	y++;
 	ui_put(g, 4, y, UI_S_BLUESCREEN, "b: back to the step before it    R: restart    q: quit");
 }
@@ -134,8 +142,10 @@ void ui_why_draw(struct ui *u)
 	}
 	const struct dt_trace_event *e = &t[u->log_sel];
 	int row = y + 1;
+	char head[600];
 	narrate_event(m, e, line, sizeof(line));
-	ui_putf(g, x + 2, row++, UI_S_BOLD, "step %u: %.*s", e->step, w - 14, line);
+	snprintf(head, sizeof(head), "step %u: %s", e->step, line);
+	row = put_lines(g, x + 2, row, w - 4, UI_S_BOLD, head);
 	row++;
 	const struct rule_card *card = e->rule ? rule_card(e->rule) : NULL;
 	if (card) {
@@ -170,7 +180,7 @@ void ui_why_draw(struct ui *u)
 		if (c) {
 			narrate_event(m, c, line, sizeof(line));
 			ui_putf(g, x + 2, row++, UI_S_NORMAL, "Because of step %u:", c->step);
-			ui_putf(g, x + 4, row++, UI_S_NORMAL, "%.*s", w - 6, line);
+			row = put_lines(g, x + 4, row, w - 6, UI_S_NORMAL, line);
 		}
 	} else {
 		ui_put(g, x + 2, row++, UI_S_DIM, "It does not depend on an earlier event.");

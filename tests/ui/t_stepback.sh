@@ -22,7 +22,7 @@ stepback_setup() {
 	send 0
 	wait_for -r 'step 4/4 +running'
 	expect_screen_has -r '^CPU0 IRQL 5 DIRQL +ISR nic'
-	expect_screen_has -r '^  next: read pending  :48'
+	expect_screen_has -r '^  next: read pending  :57'
 	expect_screen_has "values: fired=1 pending=0 total=0"
 }
 
@@ -30,11 +30,11 @@ stepback_free_play() {
 	stepback_setup
 	send b
 	wait_for -r 'step 3/4 +running'
-	expect_screen_has -r '^  next: write fired  :47'
+	expect_screen_has -r '^  next: write fired  :56'
 	expect_screen_has "values: fired=0 pending=0 total=0"
 	send b
 	wait_for -r 'step 2/4 +running'
-	expect_screen_has -r '^  next: read fired  :47'
+	expect_screen_has -r '^  next: read fired  :56'
 	send b
 	wait_for -r 'step 1/4 +running'
 	expect_screen_has -r '^CPU0 IRQL 0 PASSIVE +idle'
@@ -43,10 +43,10 @@ stepback_free_play() {
 	send f
 	wait_for -r 'step 2/4 +running'
 	expect_screen_has -r '^CPU0 IRQL 5 DIRQL +ISR nic'
-	expect_screen_has -r '^  next: read fired  :47'
+	expect_screen_has -r '^  next: read fired  :56'
 	send f
 	wait_for -r 'step 3/4 +running'
-	expect_screen_has -r '^  next: write fired  :47'
+	expect_screen_has -r '^  next: write fired  :56'
 	# Left and Right are b and f.
 	send Left
 	wait_for -r 'step 2/4 +running'
@@ -133,7 +133,7 @@ stepback_jump() {
 	wait_for "jump to step: 2_"
 	send Enter
 	wait_for -r 'step 2/4 +running'
-	expect_screen_has -r '^  next: read fired  :47'
+	expect_screen_has -r '^  next: read fired  :56'
 	send j 9 9
 	wait_for "jump to step: 99_"
 	send Enter

@@ -74,14 +74,14 @@ why_next_notable() {
 why_source() {
 	why_setup
 	send 0
-	wait_for -r '^  next: read fired  :47'
+	wait_for -r '^  next: read fired  :56'
 	send s
-	wait_for -r '^>0  47 '
+	wait_for -r '^>0  56 '
 	expect_screen_has "s.fired = s.fired + 1"
 	expect_screen_lacks -r '^nic +DPC not queued'
 	# The marker follows the step.
 	send 0 0
-	wait_for -r '^>0  48 '
+	wait_for -r '^>0  57 '
 	send s
 	wait_for -r '^nic +DPC not queued'
 	expect_screen_lacks -r '^>0 '

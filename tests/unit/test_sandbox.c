@@ -840,8 +840,8 @@ END_TEST
 START_TEST(test_hidden_c_loops_are_charged)
 {
 	static const char *const bombs[] = {
-		"local t = setmetatable({}, { __index = table.concat })\n"
-		"return table.concat(t, '', 1, 3e8)",
+		("local t = setmetatable({}, { __index = table.concat })\n"
+		 "return table.concat(t, '', 1, 3e8)"), /* one chunk of two lines */
 		"return table.move({}, 1, 1e12, 1)",
 		"return table.move({}, -1e15, 1e15, 1)",
 		"return table.insert(setmetatable({}, { __len = function() return math.maxinteger - 1 end }), 1, 'x')",

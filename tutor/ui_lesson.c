@@ -340,7 +340,16 @@ static void draw_right(struct ui *u, int x, int y, int w, int h)
 				 t[i].kind == DT_EV_BUGCHECK ? UI_S_ERROR : UI_S_NORMAL;
 		if ((long)i == u->log_sel)
 			style = UI_S_SELECTED;
-		ui_putf(g, x + 1, row--, style, "%4u %.*s", t[i].step, w - 7, buf);
+		/* Wrapped like the story, continuation rows indented under the text,
+		 * so a narrated line is never cut off at the pane's edge. */
+		int starts[16], lens[16], nl = ui_wrap(buf, w - 7, starts, lens, 16);
+		for (int k = nl - 1; k >= 0 && row > ly; k--, row--) {
+			if (k == 0)
+				ui_putf(g, x + 1, row, style, "%4u %.*s", t[i].step, lens[k],
+					buf + starts[k]);
+			else
+				ui_putf(g, x + 6, row, style, "%.*s", lens[k], buf + starts[k]);
+		}
 	}
 }
 

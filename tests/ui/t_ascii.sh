@@ -24,7 +24,7 @@ ascii_screens() {
 	wait_for "? What does WdfInterruptQueueDpcForIsr"
 	send 2
 	wait_for "you: FALSE"
-	expect_screen_has "WdfInterruptQueueDpcForIsr -> F"
+	expect_screen_has "FALSE: the NIC DPC"
 	expect_ascii_only "the story and the log"
 	# A prompt.
 	send 0

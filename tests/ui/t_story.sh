@@ -22,7 +22,7 @@ story_answers() {
 	expect_screen_has "CPU 0, not yet dequeued (R11)."
 	expect_screen_has -r '^right: the engine did FALSE'
 	expect_screen_has -r 'step 11/11 +running'
-	expect_screen_has "WdfInterruptQueueDpcForIsr -> F"
+	expect_screen_has "FALSE: the NIC DPC"
 	expect_screen_has "values: handled=0 pending=2"
 	expect_screen_has -r "$UI_FOOTER_STORY"
 	# The second question.

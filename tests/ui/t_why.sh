@@ -64,7 +64,7 @@ why_next_notable() {
 	expect_screen_has '   2 CPU0: takes the nic interrupt'
 	# The next notable event is the ISR's queue call.
 	send n
-	wait_for "CPU0: WdfInterruptQueueDpcForIsr -> T"
+	wait_for "TRUE: the nic DPC"
 	local n m
 	read -r n m <<<"$(step_of)"
 	[ "$n" -gt 2 ] || fail "n did not run on (step $n)"

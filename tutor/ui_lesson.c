@@ -343,6 +343,9 @@ static void draw_right(struct ui *u, int x, int y, int w, int h)
 		/* Wrapped like the story, continuation rows indented under the text,
 		 * so a narrated line is never cut off at the pane's edge. */
 		int starts[16], lens[16], nl = ui_wrap(buf, w - 7, starts, lens, 16);
+		/* An older line that does not fit whole is left out, not cut. */
+		if (nl > row - ly && row < ly + lh - 2)
+			break;
 		for (int k = nl - 1; k >= 0 && row > ly; k--, row--) {
 			if (k == 0)
 				ui_putf(g, x + 1, row, style, "%4u %.*s", t[i].step, lens[k],

@@ -157,35 +157,42 @@ static int var_set(lua_State *L, struct rt *rt, unsigned var, int vidx)
 			     "is a step");
 }
 
-/* proxy's uservalue 1: name -> var index, or name -> array userdata */
-static int shared_index(lua_State *L)
+/* Push what the field name at index 2 stands for: the proxy's uservalue 1
+ * maps a name to its var index, or to an array's userdata. */
+static void shared_field(lua_State *L)
 {
-	struct rt *rt = rt_from(L);
 	luaL_checkudata(L, 1, SHARED_MT);
 	lua_getiuservalue(L, 1, 1);
 	lua_pushvalue(L, 2);
 	lua_rawget(L, -2);
+}
+
+static int shared_no_field(lua_State *L)
+{
+	return luaL_error(L, "shared has no field '%s' (declare it in shared{})",
+			  lua_isstring(L, 2) ? lua_tostring(L, 2) : "?");
+}
+
+static int shared_index(lua_State *L)
+{
+	struct rt *rt = rt_from(L);
+	shared_field(L);
 	if (lua_isinteger(L, -1))
 		return var_get(L, rt, (unsigned)lua_tointeger(L, -1));
 	if (lua_isuserdata(L, -1))
 		return 1; /* an array proxy: indexing it is the operation */
-	return luaL_error(L, "shared has no field '%s' (declare it in shared{})",
-			  lua_isstring(L, 2) ? lua_tostring(L, 2) : "?");
+	return shared_no_field(L);
 }
 
 static int shared_newindex(lua_State *L)
 {
 	struct rt *rt = rt_from(L);
-	luaL_checkudata(L, 1, SHARED_MT);
-	lua_getiuservalue(L, 1, 1);
-	lua_pushvalue(L, 2);
-	lua_rawget(L, -2);
+	shared_field(L);
 	if (lua_isinteger(L, -1))
 		return var_set(L, rt, (unsigned)lua_tointeger(L, -1), 3);
 	if (lua_isuserdata(L, -1))
 		return luaL_error(L, "assign the elements of a shared array, not the array");
-	return luaL_error(L, "shared has no field '%s' (declare it in shared{})",
-			  lua_isstring(L, 2) ? lua_tostring(L, 2) : "?");
+	return shared_no_field(L);
 }
 
 static unsigned array_slot(lua_State *L, const struct rt_array *a)

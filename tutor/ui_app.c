@@ -94,17 +94,7 @@ static void draw(struct ui *u)
 	ui_term_size(&w, &h);
 	if (w != u->grid.w || h != u->grid.h)
 		ui_grid_resize(&u->grid, w, h);
-	ui_grid_clear(&u->grid);
-	if (w < 80 || h < 24)
-		ui_small_draw(u);
-	else if (u->screen == UI_HELP)
-		ui_help_draw(u);
-	else if (u->screen == UI_BUGCHECK)
-		ui_bugcheck_draw(u);
-	else if (u->screen == UI_WHY)
-		ui_why_draw(u);
-	else
-		ui_lesson_draw(u);
+	ui_screen_draw(u);
 	ui_term_blit(&u->grid);
 }
 

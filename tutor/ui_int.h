@@ -55,6 +55,7 @@ void ui_story_line(struct ui *u, const char *text);
 /* ui_app.c */
 int ui_restart(struct ui *u);
 /* ui_screens.c */
+void ui_screen_draw(struct ui *u);
 void ui_help_draw(struct ui *u);
 void ui_help_key(struct ui *u, int key);
 void ui_bugcheck_draw(struct ui *u);

@@ -211,3 +211,20 @@ void ui_small_draw(struct ui *u)
 	ui_putf(g, 0, 1, UI_S_NORMAL, "This one is %dx%d: please enlarge it.", g->w, g->h);
 	ui_putf(g, 0, 2, UI_S_DIM, "q quits.");
 }
+
+/* The current screen into a cleared grid: below 80x24 only the "enlarge"
+ * screen, else help, the blue screen, "why?" or the lesson. */
+void ui_screen_draw(struct ui *u)
+{
+	ui_grid_clear(&u->grid);
+	if (u->grid.w < 80 || u->grid.h < 24)
+		ui_small_draw(u);
+	else if (u->screen == UI_HELP)
+		ui_help_draw(u);
+	else if (u->screen == UI_BUGCHECK)
+		ui_bugcheck_draw(u);
+	else if (u->screen == UI_WHY)
+		ui_why_draw(u);
+	else
+		ui_lesson_draw(u);
+}

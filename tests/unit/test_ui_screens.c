@@ -169,21 +169,10 @@ static void scr_keys(struct scr *s, const char *keys)
 		scr_key(s, *k);
 }
 
-/* Draw the current screen as ui_app.c's draw() picks it. */
+/* Draw the current screen as the program does. */
 static void scr_draw(struct scr *s)
 {
-	struct ui *u = &s->u;
-	ui_grid_clear(&u->grid);
-	if (u->grid.w < 80 || u->grid.h < 24)
-		ui_small_draw(u);
-	else if (u->screen == UI_HELP)
-		ui_help_draw(u);
-	else if (u->screen == UI_BUGCHECK)
-		ui_bugcheck_draw(u);
-	else if (u->screen == UI_WHY)
-		ui_why_draw(u);
-	else
-		ui_lesson_draw(u);
+	ui_screen_draw(&s->u);
 }
 
 /* The grid as text (malloc'd). */

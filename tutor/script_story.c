@@ -115,15 +115,21 @@ static int l_fire(lua_State *L)
 	return 1;
 }
 
+/* An action item { _action = action, [field] = argument 1 }. */
+static int action_of_arg1(lua_State *L, const char *action, const char *field)
+{
+	lua_createtable(L, 0, 2);
+	tag(L, "_action", action);
+	lua_pushvalue(L, 1);
+	lua_setfield(L, -2, field);
+	return 1;
+}
+
 /* steps("0 0 1*3 e(nic)@1"): follow these choices exactly. */
 static int l_steps(lua_State *L)
 {
 	luaL_checkstring(L, 1);
-	lua_createtable(L, 0, 2);
-	tag(L, "_action", "steps");
-	lua_pushvalue(L, 1);
-	lua_setfield(L, -2, "choices");
-	return 1;
+	return action_of_arg1(L, "steps", "choices");
 }
 
 static int l_run_until(lua_State *L)
@@ -131,11 +137,7 @@ static int l_run_until(lua_State *L)
 	if (!lua_istable(L, 1) && !lua_isfunction(L, 1))
 		return luaL_error(L, "run_until needs a predicate: returned(...), runs_on(...) "
 				     "or a function");
-	lua_createtable(L, 0, 2);
-	tag(L, "_action", "run_until");
-	lua_pushvalue(L, 1);
-	lua_setfield(L, -2, "pred");
-	return 1;
+	return action_of_arg1(L, "run_until", "pred");
 }
 
 static int l_run_to_end(lua_State *L)
@@ -148,11 +150,7 @@ static int l_run_to_end(lua_State *L)
 static int l_mark(lua_State *L)
 {
 	luaL_checkstring(L, 1);
-	lua_createtable(L, 0, 2);
-	tag(L, "_action", "mark");
-	lua_pushvalue(L, 1);
-	lua_setfield(L, -2, "text");
-	return 1;
+	return action_of_arg1(L, "mark", "text");
 }
 
 /* expect(function() return ... end, "what it means") */

@@ -22,6 +22,7 @@ enum ui_prompt {
 	UI_PROMPT_JUMP,       /* jump to step N */
 	UI_PROMPT_THREAD,     /* which thread to dispatch */
 	UI_PROMPT_THREAD_CPU,
+	UI_PROMPT_CPU,        /* c: the number of the CPU to step */
 };
 
 struct ui {
@@ -46,6 +47,7 @@ struct ui {
 	int rr_last;               /* round-robin position for free play */
 	long log_sel;              /* "why?": the selected trace event, -1 none */
 	int show_source;           /* the lesson's source instead of the objects */
+	unsigned focus_cpu;        /* the CPU stepped last, kept on screen (0 at first) */
 };
 
 /* ui_lesson.c */

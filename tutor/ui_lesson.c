@@ -4,8 +4,8 @@
  * the key footer, all drawn from the viewed step's snapshot.
  *
  * Keys: Space follows the story one piece at a time (Enter to the next
- * pause); 1..9 answer a question; 0..9 step a CPU (leaving the story
- * first asks); b/Left and f/Right move through the past and the recorded
+ * pause); 1..9 answer a question; 0..9 step a CPU, c<number><Enter> any
+ * CPU (leaving the story first asks); b/Left and f/Right move through the past and the recorded
  * future; e fires a device event; t dispatches a thread; g runs to the
  * end; j jumps to a step; R restarts; ? help; q quits.
  */
@@ -269,11 +269,10 @@ static void draw_source(struct ui *u, const struct dt_state *st, int x, int y, i
 		const char *eol = strchr(p, '\n');
 		int len = eol ? (int)(eol - p) : (int)strlen(p);
 		char mark[8] = "   ";
-		for (unsigned c = 0; c < st->ncpus && c < 10; c++) {
+		for (unsigned c = 0; c < st->ncpus; c++) {
 			const struct dt_cpu *cp = &st->cpus[c];
 			if (cp->nframes && cp->frames[cp->nframes - 1].op.pos.line == line) {
-				mark[0] = '>';
-				mark[1] = (char)('0' + c);
+				snprintf(mark, sizeof(mark), ">%-2u", c); /* ">0 ", ">12" */
 				break;
 			}
 		}
@@ -363,10 +362,10 @@ static void draw_footer(struct ui *u)
 	static const char *const prompt[] = { "type your choice", "Esc cancels", NULL };
 	static const char *const story[] = { "Spc next", "Enter pause", "b/f back/redo",
 					     "0-9 CPU", "e event", "n next", "w why", "g end",
-					     "s source", NULL };
+					     "s source", "c N CPU", NULL };
 	static const char *const free_play[] = { "0-9 CPU", "Spc any", "b/f back/redo",
 						 "e event", "t thread", "n next", "w why",
-						 "s source", "g end", "j jump", NULL };
+						 "s source", "g end", "j jump", "c N CPU", NULL };
 	struct ui_grid *g = &u->grid;
 	int y = g->h - 1;
 	const char *always = " ? help  q quit ";
@@ -399,8 +398,9 @@ static void draw_prompt(struct ui *u)
 		break;
 	}
 	case UI_PROMPT_EVENT_CPU:
-		snprintf(line, sizeof(line), "deliver %s to which CPU? (0-%u)",
-			 dt_machine_string(m, st->events[u->prompt_event].name), st->ncpus - 1);
+		snprintf(line, sizeof(line), "deliver %s to which CPU? (0-%u)%s%s",
+			 dt_machine_string(m, st->events[u->prompt_event].name), st->ncpus - 1,
+			 st->ncpus > 10 ? " " : "", st->ncpus > 10 ? u->prompt_buf : "");
 		break;
 	case UI_PROMPT_THREAD: {
 		size_t at = (size_t)snprintf(line, sizeof(line), "dispatch which thread?");
@@ -410,7 +410,12 @@ static void draw_prompt(struct ui *u)
 		break;
 	}
 	case UI_PROMPT_THREAD_CPU:
-		snprintf(line, sizeof(line), "dispatch it onto which CPU? (0-%u)", st->ncpus - 1);
+		snprintf(line, sizeof(line), "dispatch it onto which CPU? (0-%u)%s%s", st->ncpus - 1,
+			 st->ncpus > 10 ? " " : "", st->ncpus > 10 ? u->prompt_buf : "");
+		break;
+	case UI_PROMPT_CPU:
+		snprintf(line, sizeof(line), "step CPU: c%s_  (0-%u, Enter steps it, Esc cancels)",
+			 u->prompt_buf, st->ncpus - 1);
 		break;
 	case UI_PROMPT_LEAVE:
 		snprintf(line, sizeof(line), "leave the story and play freely? (y/n)");
@@ -538,6 +543,8 @@ static void story_next(struct ui *u, int until_pause)
 
 static void step_choice(struct ui *u, const struct dt_choice *c)
 {
+	if (c->cpu < view(u)->ncpus)
+		u->focus_cpu = c->cpu; /* the CPU list keeps it in view */
 	int rc = rt_step(u->rt, c);
 	if (rc == DT_ENOTENABLED) {
 		char why[96];
@@ -656,9 +663,61 @@ static void next_event(struct ui *u)
 	}
 }
 
+/*
+ * A number typed into the prompt (u->prompt_buf, shown as it is typed):
+ * 1 once Enter ends it (the number in *out), -1 for Enter with nothing
+ * typed, 0 while digits and Backspace edit it.
+ */
+static int typed_number(struct ui *u, int k, unsigned long *out)
+{
+	size_t n = strlen(u->prompt_buf);
+	if (k >= '0' && k <= '9' && n < sizeof(u->prompt_buf) - 1) {
+		u->prompt_buf[n] = (char)k;
+		u->prompt_buf[n + 1] = '\0';
+	} else if (k == '\n' || k == '\r' || k == UI_KEY_ENTER) {
+		if (!n)
+			return -1;
+		*out = strtoul(u->prompt_buf, NULL, 10);
+		return 1;
+	} else if ((k == UI_KEY_BACKSPACE || k == 0x7F || k == '\b') && n) {
+		u->prompt_buf[n - 1] = '\0';
+	}
+	return 0;
+}
+
+/* The CPU for an event or a thread: one digit key with up to ten CPUs,
+ * else its number and Enter.  1 once chosen (in *cpu). */
+static int prompt_cpu(struct ui *u, int k, unsigned long *cpu)
+{
+	if (view(u)->ncpus > 10)
+		return typed_number(u, k, cpu) > 0;
+	if (k < '0' || k > '9')
+		return 0;
+	*cpu = (unsigned long)(k - '0');
+	return 1;
+}
+
+/* A CPU chosen by its key (0-9, or c and its number): during the story,
+ * first ask whether to leave it, as any CPU key does. */
+static void cpu_key(struct ui *u, unsigned long cpu)
+{
+	if (cpu >= view(u)->ncpus) {
+		snprintf(u->status, sizeof(u->status), "there is no CPU %lu (this machine has 0-%u)",
+			 cpu, view(u)->ncpus - 1);
+		return;
+	}
+	if (u->story_mode && !u->story_done) {
+		u->pending_cpu = (int)cpu;
+		u->prompt = UI_PROMPT_LEAVE;
+		return;
+	}
+	step_cpu(u, (unsigned)cpu);
+}
+
 static int prompt_key(struct ui *u, int k)
 {
 	const struct dt_state *st = view(u);
+	unsigned long num, cpu;
 	if (k == 'q' || k == '?') {
 		u->prompt = UI_PROMPT_NONE; /* help and quit work from any prompt */
 		return 0;
@@ -672,11 +731,12 @@ static int prompt_key(struct ui *u, int k)
 		if (k >= '1' && k <= '9' && (unsigned)(k - '1') < st->nevents) {
 			u->prompt_event = (unsigned)(k - '1');
 			u->prompt = UI_PROMPT_EVENT_CPU;
+			u->prompt_buf[0] = '\0';
 		}
 		return 1;
 	case UI_PROMPT_EVENT_CPU:
-		if (k >= '0' && k <= '9') {
-			struct dt_choice c = { .kind = DT_CHOICE_EVENT, .cpu = (uint16_t)(k - '0'),
+		if (prompt_cpu(u, k, &cpu)) {
+			struct dt_choice c = { .kind = DT_CHOICE_EVENT, .cpu = (uint16_t)cpu,
 					       .object = (uint16_t)u->prompt_event };
 			u->prompt = UI_PROMPT_NONE;
 			step_choice(u, &c);
@@ -686,11 +746,12 @@ static int prompt_key(struct ui *u, int k)
 		if (k >= '1' && k <= '9' && (unsigned)(k - '1') < st->nthreads) {
 			u->prompt_event = (unsigned)(k - '1');
 			u->prompt = UI_PROMPT_THREAD_CPU;
+			u->prompt_buf[0] = '\0';
 		}
 		return 1;
 	case UI_PROMPT_THREAD_CPU:
-		if (k >= '0' && k <= '9') {
-			struct dt_choice c = { .kind = DT_CHOICE_THREAD, .cpu = (uint16_t)(k - '0'),
+		if (prompt_cpu(u, k, &cpu)) {
+			struct dt_choice c = { .kind = DT_CHOICE_THREAD, .cpu = (uint16_t)cpu,
 					       .object = (uint16_t)u->prompt_event };
 			u->prompt = UI_PROMPT_NONE;
 			step_choice(u, &c);
@@ -709,21 +770,24 @@ static int prompt_key(struct ui *u, int k)
 				u->prompt = UI_PROMPT_EVENT;
 		}
 		return 1;
-	case UI_PROMPT_JUMP: {
-		size_t n = strlen(u->prompt_buf);
-		if (k >= '0' && k <= '9' && n < sizeof(u->prompt_buf) - 1) {
-			u->prompt_buf[n] = (char)k;
-			u->prompt_buf[n + 1] = '\0';
-		} else if (k == '\n' || k == '\r' || k == UI_KEY_ENTER) {
-			size_t target = (size_t)strtoul(u->prompt_buf, NULL, 10);
+	case UI_PROMPT_JUMP:
+		if (typed_number(u, k, &num) > 0) {
 			size_t head = dt_session_head(rt_session(u->rt));
-			dt_session_goto(rt_session(u->rt), target > head ? head : target);
+			dt_session_goto(rt_session(u->rt), num > head ? head : (size_t)num);
 			u->prompt = UI_PROMPT_NONE;
-		} else if (k == UI_KEY_BACKSPACE && n) {
-			u->prompt_buf[n - 1] = '\0';
 		}
 		return 1;
-	}
+	case UI_PROMPT_CPU:
+		switch (typed_number(u, k, &num)) {
+		case 1:
+			u->prompt = UI_PROMPT_NONE;
+			cpu_key(u, num);
+			break;
+		case -1:
+			snprintf(u->status, sizeof(u->status), "type the CPU's number, then Enter");
+			break;
+		}
+		return 1;
 	default:
 		return 0;
 	}
@@ -814,6 +878,10 @@ void ui_lesson_key(struct ui *u, int k)
 	case 'n':
 		next_event(u);
 		return;
+	case 'c':
+		u->prompt = UI_PROMPT_CPU;
+		u->prompt_buf[0] = '\0';
+		return;
 	case 't':
 		if (view(u)->nthreads)
 			u->prompt = UI_PROMPT_THREAD;
@@ -823,12 +891,6 @@ void ui_lesson_key(struct ui *u, int k)
 	default:
 		break;
 	}
-	if (k >= '0' && k <= '9') {
-		if (u->story_mode && !u->story_done) {
-			u->pending_cpu = k - '0';
-			u->prompt = UI_PROMPT_LEAVE;
-			return;
-		}
-		step_cpu(u, (unsigned)(k - '0'));
-	}
+	if (k >= '0' && k <= '9')
+		cpu_key(u, (unsigned long)(k - '0'));
 }

@@ -16,6 +16,7 @@ static const char *const help_lines[] = {
 	"  Enter    follow the story to its next pause",
 	"  1-9      answer a question (when one is asked)",
 	"  0-9      step that CPU (in the story, asks to play freely first)",
+	"  c N Enter  step CPU N, any number (c12 Enter); Esc cancels",
 	"  b, Left  step back: view the step before (nothing re-runs)",
 	"  f, Right redo: the recorded future, one step",
 	"  e        fire a device event, then pick the CPU that receives it",

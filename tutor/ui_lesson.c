@@ -16,6 +16,7 @@
 #include "dt_sched.h"
 #include "narrate.h"
 #include "ui_int.h"
+#include "ui_layout.h"
 #include "ui_term.h"
 
 
@@ -178,6 +179,29 @@ static int draw_cpu(struct ui *u, const struct dt_state *st, unsigned cpu, int x
 	return 3;
 }
 
+/* The CPU panes where the layout puts them, column by column, and the
+ * note on the CPUs that did not fit. */
+static void draw_cpus(struct ui *u, const struct dt_state *st, const struct ui_lesson_layout *l)
+{
+	struct ui_grid *g = &u->grid;
+	int pane_h = l->full ? UI_CPU_FULL_ROWS : 1;
+	for (unsigned i = 0; i < l->shown; i++) {
+		int col = (int)i / l->rows_per_col, r = (int)i % l->rows_per_col;
+		draw_cpu(u, st, l->first + i, col * (l->col_w + 1), 1 + r * pane_h, l->col_w,
+			 !l->full);
+	}
+	if (!l->note)
+		return;
+	unsigned above = l->first, below = st->ncpus - l->first - l->shown;
+	int y = l->rule_y - 1;
+	if (above && below)
+		ui_putf(g, 0, y, UI_S_DIM, "... %u more: CPU0-%u above, CPU%u-%u below",
+			above + below, above - 1, l->first + l->shown, st->ncpus - 1);
+	else
+		ui_putf(g, 0, y, UI_S_DIM, "... %u more CPUs not shown (CPU%u..CPU%u)",
+			above + below, above ? 0u : l->shown, above ? above - 1 : (unsigned)st->ncpus - 1);
+}
+
 static int draw_objects(struct ui *u, const struct dt_state *st, int x, int y, int w, int ymax)
 {
 	struct ui_grid *g = &u->grid;
@@ -310,10 +334,9 @@ int ui_wrap(const char *t, int width, int *starts, int *lens, int max)
 }
 
 /* The story pane and the log, newest at the bottom. */
-static void draw_right(struct ui *u, int x, int y, int w, int h)
+static void draw_right(struct ui *u, int x, int y, int w, int h, int story_h)
 {
 	struct ui_grid *g = &u->grid;
-	int story_h = h / 2;
 	ui_box(g, x, y, w, story_h, UI_S_DIM, u->story_mode ? "story" : "free play");
 	/* Newest text at the bottom, wrapped at spaces; older lines scroll off. */
 	int row = y + story_h - 2;
@@ -443,28 +466,16 @@ void ui_lesson_draw(struct ui *u)
 	ui_putf(g, 0, 0, UI_S_TITLE, "%.*s", g->w - 30, title);
 	ui_putf(g, g->w - 30, 0, UI_S_TITLE, "step %zu/%zu %12s", dt_session_cursor(s),
 		dt_session_head(s), oc);
-	int left_w = g->w * 11 / 20;
-	int right_x = left_w + 1, right_w = g->w - right_x;
-	int body_h = g->h - 3;
-	int compact = (int)st->ncpus * 3 + 6 + (int)st->ninterrupts + (int)st->nthreads > body_h;
-	int y = 1;
-	unsigned shown = 0;
-	/* Leave room below the CPUs for the interrupts, threads and values. */
-	int cpu_rows = body_h - 6 - (int)st->ninterrupts - (int)st->nthreads;
-	if (cpu_rows < body_h / 2)
-		cpu_rows = body_h / 2;
-	for (unsigned c = 0; c < st->ncpus && y < cpu_rows; c++, shown++)
-		y += draw_cpu(u, st, c, 0, y, left_w, compact);
-	if (shown < st->ncpus)
-		ui_putf(g, 0, y++, UI_S_DIM, "... %u more CPUs not shown (CPU%u..CPU%u)",
-			st->ncpus - shown, shown, st->ncpus - 1);
-	ui_hline(g, 0, y, left_w, UI_S_DIM);
-	y++;
+	struct ui_lesson_layout lay;
+	ui_lesson_layout(g->w, g->h, st->ncpus, st->ninterrupts + st->nthreads, u->focus_cpu,
+			 &lay);
+	draw_cpus(u, st, &lay);
+	ui_hline(g, 0, lay.rule_y, lay.left_w, UI_S_DIM);
 	if (u->show_source)
-		draw_source(u, st, 0, y, left_w, body_h);
+		draw_source(u, st, 0, lay.rule_y + 1, lay.left_w, lay.body_h);
 	else
-		draw_objects(u, st, 0, y, left_w, body_h);
-	draw_right(u, right_x, 1, right_w, body_h);
+		draw_objects(u, st, 0, lay.rule_y + 1, lay.left_w, lay.body_h);
+	draw_right(u, lay.right_x, 1, lay.right_w, lay.body_h, lay.story_h);
 	if (u->status[0])
 		ui_putf(g, 0, g->h - 2, UI_S_WARN, "%.*s", g->w, u->status);
 	draw_prompt(u);

@@ -1,0 +1,51 @@
+/*
+ * ui_layout.h - where the lesson screen's panes go, from the terminal's
+ * size and the machine's shape alone (no drawing, no curses), so that the
+ * arithmetic can be tested on its own.
+ *
+ * The lesson screen is two columns under a title row and above a status
+ * row and the key footer: on the left the CPU panes, a rule, and the
+ * objects (interrupts, threads, values) or the source; on the right the
+ * story box over the log box.  How the CPUs are shown depends on room:
+ *
+ *   full panes   three rows per CPU (the frame stack, "next:", the DPC
+ *                queue); side by side in columns when the left side is
+ *                wide enough and one column is not tall enough;
+ *   one-line     one row per CPU (its IRQL and frame stack), in as many
+ *                columns as the width allows, when full panes do not fit;
+ *   a window     when even one-line rows do not fit: the CPUs around the
+ *                one stepped last, and a note row naming those not shown.
+ *
+ * A tall screen also gives the log more rows than the story box.
+ */
+#ifndef DT_UI_LAYOUT_H
+#define DT_UI_LAYOUT_H
+
+/* A full CPU pane's rows, and the narrowest columns the panes take. */
+#define UI_CPU_FULL_ROWS 3
+#define UI_CPU_FULL_MIN_W 50
+#define UI_CPU_LINE_MIN_W 36
+
+struct ui_lesson_layout {
+	int left_w;         /* the CPU and object panes: columns 0..left_w-1 */
+	int right_x, right_w; /* the story and log boxes */
+	int body_h;         /* rows 1..body_h hold the panes */
+	int story_h;        /* the story box's rows; the log box has the rest */
+	int full;           /* three-row CPU panes (else one row per CPU) */
+	int cols, col_w;    /* CPU panes side by side, each col_w wide */
+	int rows_per_col;   /* CPU panes stacked in one column */
+	unsigned first;     /* CPUs first .. first + shown - 1 are on screen */
+	unsigned shown;
+	int note;           /* a row under the CPUs names the CPUs not shown */
+	int rule_y;         /* the rule between the CPUs and the objects */
+};
+
+/*
+ * Lay out a w x h lesson screen for ncpus CPUs and `objects` object rows
+ * (interrupts plus threads); `focus` is the CPU to keep in view when not
+ * all fit (the one the student stepped last).
+ */
+void ui_lesson_layout(int w, int h, unsigned ncpus, unsigned objects, unsigned focus,
+		      struct ui_lesson_layout *out);
+
+#endif /* DT_UI_LAYOUT_H */

@@ -396,11 +396,18 @@ static void draw_footer(struct ui *u)
 				  u->story_mode ? story : free_play;
 	int room = g->w - (int)strlen(always), at = 0;
 	ui_fill(g, 0, y, g->w, 1, ' ', UI_S_FOOTER);
+	/* Past ten CPUs the digit keys reach only some: c comes up front. */
+	int many = view(u)->ncpus > 10;
 	for (unsigned i = 0; keys[i]; i++) {
-		int len = (int)strlen(keys[i]) + 2;
+		const char *key = keys[i];
+		if (many && !strcmp(key, "0-9 CPU"))
+			key = "0-9/cN CPU";
+		else if (many && !strcmp(key, "c N CPU"))
+			continue;
+		int len = (int)strlen(key) + 2;
 		if (at + len > room)
 			break;
-		ui_putf(g, at, y, UI_S_FOOTER, " %s ", keys[i]);
+		ui_putf(g, at, y, UI_S_FOOTER, " %s ", key);
 		at += len;
 	}
 	ui_put(g, g->w - (int)strlen(always), y, UI_S_KEY, always); /* always shown */

@@ -127,8 +127,8 @@ DEPFILES := $(ENGINE_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(TUTOR_OBJS:.o=.d)
 # bring them.  All three modules are checked now, since the tutor needs
 # lua5.4 and ncursesw and `make check` will soon build it.
 DEPS_MODULES := check lua5.4 ncursesw
-DEPS_COMMANDS := spin tmux
-DEB_PACKAGES := pkg-config check libsubunit-dev liblua5.4-dev libncurses-dev tmux spin
+DEPS_COMMANDS := spin tmux groff
+DEB_PACKAGES := pkg-config check libsubunit-dev liblua5.4-dev libncurses-dev tmux spin groff-base
 ifeq ($(VALGRIND),1)
 DEPS_COMMANDS += valgrind
 DEB_PACKAGES += valgrind
@@ -145,6 +145,7 @@ deb_of() { case "$$1" in \
 	check) echo check libsubunit-dev ;; \
 	lua5.4) echo liblua5.4-dev ;; \
 	ncursesw) echo libncurses-dev ;; \
+	groff) echo groff-base ;; \
 	*) echo "$$1" ;; \
 	esac; }
 endef
@@ -195,13 +196,13 @@ endif
 ifneq ($(wildcard tutor/main.c),)
 ifneq ($(VALGRIND),1)
 ifneq ($(SANITIZE),1)
-CHECK_EXTRA += check-ui
+CHECK_EXTRA += check-ui check-install
 endif
 endif
 endif
 CHECK_STEPS = check-layering check-unit $(CHECK_EXTRA)
 
-.PHONY: all lib run bench check check-deps check-layering check-unit check-lessons check-spin check-ui unit-tests deps \
+.PHONY: all lib run bench check check-deps check-layering check-unit check-lessons check-spin check-ui check-install unit-tests deps \
 	clean install uninstall help FORCE
 
 all: $(LIB) $(PROGRAMS)
@@ -326,6 +327,13 @@ check-ui: $(TUTOR_BIN)
 	@echo "ui tests: tests/ui/run.sh ./$(TUTOR_BIN) in a private tmux server"
 	bash tests/ui/run.sh ./$(TUTOR_BIN)
 
+# `make install` into a temporary PREFIX (its own build, since the lesson
+# directory is compiled in), the installed program run from elsewhere,
+# DESTDIR staging and `make uninstall` (tests/check-install.sh).
+check-install:
+	@echo "install test: tests/check-install.sh (make install/uninstall into a temporary PREFIX)"
+	env MAKE="$(MAKE)" bash tests/check-install.sh
+
 check-unit: $(UNIT_BIN)
 	@echo "unit tests: $(UNIT_BIN)$(if $(SUITE), $(SUITE))$(if $(TEST_WRAPPER), under valgrind)"
 	env $(TEST_ENV) $(TEST_WRAPPER) ./$(UNIT_BIN) $(SUITE)
@@ -338,7 +346,7 @@ APT_GET := env DEBIAN_FRONTEND=noninteractive apt-get
 deps:
 	@echo "dpctutor: installing Debian packages: $(DEB_PACKAGES)"
 	@echo "  pkg-config finds the libraries; check (+ libsubunit-dev, which check.pc requires) runs"
-	@echo "  the unit tests; liblua5.4-dev and libncurses-dev build the tutor; tmux drives the UI tests; spin checks the explorer$(if $(filter valgrind,$(DEB_PACKAGES)),; valgrind runs VALGRIND=1)$(if $(filter clang,$(DEB_PACKAGES)),; clang builds FUZZ=1)."
+	@echo "  the unit tests; liblua5.4-dev and libncurses-dev build the tutor; tmux drives the UI tests; spin checks the explorer; groff-base lints the man page$(if $(filter valgrind,$(DEB_PACKAGES)),; valgrind runs VALGRIND=1)$(if $(filter clang,$(DEB_PACKAGES)),; clang builds FUZZ=1)."
 	@if ! command -v apt-get >/dev/null 2>&1; then \
 		echo "dpctutor: no apt-get here; install these yourself:" >&2; \
 		echo "  Debian packages: $(DEB_PACKAGES)" >&2; \
@@ -355,33 +363,44 @@ deps:
 	$(SUDO) $(APT_GET) install -y -q --no-install-recommends $(DEB_PACKAGES)
 
 # ---------------------------------------------------------------------------
-# Installing dpctutor.
+# Installing dpctutor.  The program looks for installed lessons in
+# $(datadir)/lessons, compiled in from PREFIX (DT_DATADIR above), so a
+# DESTDIR install is for staging the same PREFIX elsewhere.
 bindir := $(PREFIX)/bin
 libdir := $(PREFIX)/lib
 includedir := $(PREFIX)/include
 datadir := $(PREFIX)/share/dpctutor
 lessondir := $(datadir)/lessons
-# Later: mandir := $(PREFIX)/share/man
+mandir := $(PREFIX)/share/man
+man1dir := $(mandir)/man1
+docdir := $(PREFIX)/share/doc/dpctutor
+DOCS := README.md $(sort $(wildcard docs/*.md))
+LESSON_FILES := $(sort $(wildcard lessons/*.lua))
 
 install: all
 	$(INSTALL) -d $(DESTDIR)$(libdir) $(DESTDIR)$(includedir)/dpctutor
 	$(INSTALL) -m 644 $(LIB) $(DESTDIR)$(libdir)/libdtengine.a
 	$(INSTALL) -m 644 $(HEADERS) $(DESTDIR)$(includedir)/dpctutor/
 ifeq ($(HAVE_TUTOR),1)
-	$(INSTALL) -d $(DESTDIR)$(bindir) $(DESTDIR)$(lessondir)
+	$(INSTALL) -d $(DESTDIR)$(bindir) $(DESTDIR)$(lessondir) $(DESTDIR)$(man1dir) $(DESTDIR)$(docdir)
 	$(INSTALL) -m 755 $(TUTOR_BIN) $(DESTDIR)$(bindir)/dpctutor
-	$(INSTALL) -m 644 $(wildcard lessons/*.lua) $(DESTDIR)$(lessondir)/
+	$(INSTALL) -m 644 $(LESSON_FILES) $(DESTDIR)$(lessondir)/
+	$(INSTALL) -m 644 $(DOCS) $(DESTDIR)$(docdir)/
+	@# The man page names the lesson directory of this PREFIX.
+	sed 's|/usr/local/share/dpctutor|$(datadir)|g' dpctutor.1 > $(DESTDIR)$(man1dir)/dpctutor.1
+	chmod 644 $(DESTDIR)$(man1dir)/dpctutor.1
 endif
-	@# Later: the man page to $(DESTDIR)$(mandir)/man1.
 
 uninstall:
 	rm -f $(DESTDIR)$(libdir)/libdtengine.a
 	rm -f $(addprefix $(DESTDIR)$(includedir)/dpctutor/,$(notdir $(HEADERS)))
 	rmdir $(DESTDIR)$(includedir)/dpctutor 2>/dev/null || true
 	rm -f $(DESTDIR)$(bindir)/dpctutor
-	rm -f $(addprefix $(DESTDIR)$(lessondir)/,$(notdir $(wildcard lessons/*.lua)))
+	rm -f $(addprefix $(DESTDIR)$(lessondir)/,$(notdir $(LESSON_FILES)))
 	rmdir $(DESTDIR)$(lessondir) $(DESTDIR)$(datadir) 2>/dev/null || true
-	@# Later: the man page.
+	rm -f $(DESTDIR)$(man1dir)/dpctutor.1
+	rm -f $(addprefix $(DESTDIR)$(docdir)/,$(notdir $(DOCS)))
+	rmdir $(DESTDIR)$(docdir) 2>/dev/null || true
 
 # ---------------------------------------------------------------------------
 clean:
@@ -396,6 +415,7 @@ help:
 	@echo "  check-lessons   dpctutor --check on every lesson"
 	@echo "  check-spin      the Spin oracle against --explore on the two-DPC scenario"
 	@echo "  check-ui        the terminal UI driven in tmux (tests/ui/; plain build)"
+	@echo "  check-install   make install/uninstall into a temporary PREFIX, then run it"
 	@echo "  bench           print the benchmark figures (never pass/fail on time)"
 	@echo "  check-layering  check that engine/ and include/ use no curses or Lua"
 	@echo "  check-deps      check dependencies only (installs them unless DEPS=no)"

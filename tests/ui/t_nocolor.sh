@@ -70,7 +70,27 @@ nocolor_env_empty() {
 	[ -n "$(nocolor_colours)" ] || fail "NO_COLOR= (empty) turned colours off"
 }
 
+# NO_COLOR and a locale that is not UTF-8 together: the whole lesson
+# screen in ASCII (chosen by the locale, no --ascii) and no colour.
+nocolor_locale_c() {
+	start -e LANG=C -e NO_COLOR=1 nocolor "$UI_LESSONS/03-queued-once.lua"
+	wait_for "dpctutor: Queued once until it runs"
+	wait_for -r "$UI_FOOTER_STORY"
+	expect_screen_has -r '^CPU0 IRQL 0 PASSIVE +idle'
+	expect_screen_has -r '\+- story -+\+'
+	expect_screen_has -r '\+- log -+\+'
+	settle
+	local bad c
+	bad=$(LC_ALL=C grep -n '[^ -~]' <<<"$UI_LAST" | head -n 3)
+	[ -z "$bad" ] || fail "characters outside ASCII under LANG=C: $bad"
+	c=$(nocolor_colours | tr '\n' ' ')
+	[ -z "$c" ] || fail "colour escapes with NO_COLOR=1 under LANG=C: SGR $c"
+	tmx capture-pane -p -e -t "$UI_CUR" | tail -n 1 | grep -qE $'\e\\[([0-9;]*;)?7(;[0-9;]*)?m' ||
+		fail "the footer has no reverse video in monochrome"
+}
+
 ui_test nocolor_flag "--no-color draws the lesson, story and help without colour escapes"
 ui_test nocolor_env "NO_COLOR=1 draws the lesson, story and help without colour escapes"
 ui_test nocolor_control "control: the default run does use colours"
 ui_test nocolor_env_empty "an empty NO_COLOR keeps the colours"
+ui_test nocolor_locale_c "NO_COLOR=1 with LANG=C: ASCII drawing by locale and no colour at once"

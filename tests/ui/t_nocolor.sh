@@ -89,8 +89,24 @@ nocolor_locale_c() {
 		fail "the footer has no reverse video in monochrome"
 }
 
+# A terminal without colours (TERM=vt100): the monochrome theme, chosen by
+# the terminal, with the whole lesson screen drawn.
+nocolor_mono_terminal() {
+	start -e TERM=vt100 nocolor "$UI_LESSONS/03-queued-once.lua"
+	wait_for "dpctutor: Queued once until it runs"
+	wait_for -r "$UI_FOOTER_STORY"
+	expect_screen_has -r '^CPU0 IRQL 0 PASSIVE +idle'
+	settle
+	local c
+	c=$(nocolor_colours | tr '\n' ' ')
+	[ -z "$c" ] || fail "colour escapes on a vt100: SGR $c"
+	tmx capture-pane -p -e -t "$UI_CUR" | tail -n 1 | grep -qE $'\e\\[([0-9;]*;)?7(;[0-9;]*)?m' ||
+		fail "the footer has no reverse video on a vt100"
+}
+
 ui_test nocolor_flag "--no-color draws the lesson, story and help without colour escapes"
 ui_test nocolor_env "NO_COLOR=1 draws the lesson, story and help without colour escapes"
 ui_test nocolor_control "control: the default run does use colours"
 ui_test nocolor_env_empty "an empty NO_COLOR keeps the colours"
 ui_test nocolor_locale_c "NO_COLOR=1 with LANG=C: ASCII drawing by locale and no colour at once"
+ui_test nocolor_mono_terminal "TERM=vt100 (no colours): the monochrome theme, the screen whole"

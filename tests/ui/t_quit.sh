@@ -85,6 +85,36 @@ quit_sigterm() {
 	esac
 }
 
+# A fatal signal (a crash) restores the terminal from the signal handler
+# (write(2) of the prepared bytes and tcsetattr(3) only), then dies of
+# the same signal: status 128 + N.  No core file is written (ulimit -c 0).
+quit_fatal_signal() { # SIGNAL NUMBER
+	start_shell quit
+	quit_run_tutor "sh -c 'ulimit -c 0; echo \$\$ >\"$UI_TEST_TMP/pid\"; exec \"\$0\" \"\$@\"'"
+	local pid
+	pid=$(cat "$UI_TEST_TMP/pid" 2>/dev/null)
+	[ -n "$pid" ] || fail "no pid file from the wrapper"
+	kill "-$1" "$pid" || fail "kill -$1 $pid failed"
+	quit_check_restored
+	local rc=$QUIT_RC
+	[ "$rc" = $((128 + $2)) ] || fail "dpctutor exited with status $rc after SIG$1 (want $((128 + $2)))"
+}
+
+quit_sigsegv() {
+	quit_fatal_signal SEGV 11
+}
+
+quit_sigabrt() {
+	quit_fatal_signal ABRT 6
+}
+
+quit_sighup() {
+	quit_fatal_signal HUP 1
+}
+
 ui_test quit_q "q exits with status 0 and gives the terminal back (stty: echo, icanon on)"
 ui_test quit_ctrl_c "Ctrl-C (with a prompt open) exits cleanly and gives the terminal back"
 ui_test quit_sigterm "SIGTERM exits cleanly and gives the terminal back"
+ui_test quit_sigsegv "SIGSEGV: the handler gives the terminal back, then dies of it (status 139)"
+ui_test quit_sigabrt "SIGABRT: the handler gives the terminal back, then dies of it (status 134)"
+ui_test quit_sighup "SIGHUP: the handler gives the terminal back and exits with status 129"

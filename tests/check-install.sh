@@ -120,7 +120,7 @@ out=$(run --plain queued-once 2>&1)
 check "--plain queued-once finds the installed lesson by its id" \
 	grep -q "^Queued once until it runs$" <<<"$out"
 out=$(run --help 2>&1)
-check "--help names the installed data directory's search" grep -q "installed data directory" <<<"$out"
+check "--help names the installed lesson directory $prefix/share/dpctutor/lessons" grep -qF "($prefix/share/dpctutor/lessons)" <<<"$out"
 
 # DESTDIR stages the same files under another root, and uninstall there
 # takes them all away again.

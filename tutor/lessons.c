@@ -81,7 +81,12 @@ void lessons_find(const char *dir, struct lesson_list *out)
 		return;
 	if (exe_lessons(exe, sizeof(exe)) == 0 && scan(exe, out))
 		return;
-	scan(DT_DATADIR "/lessons", out);
+	scan(lessons_installed_dir(), out);
+}
+
+const char *lessons_installed_dir(void)
+{
+	return DT_DATADIR "/lessons";
 }
 
 void lessons_free(struct lesson_list *l)

@@ -20,6 +20,8 @@ struct lesson_list {
 };
 
 void lessons_find(const char *dir, struct lesson_list *out);
+/* The installed lesson directory, compiled in from the Makefile's PREFIX. */
+const char *lessons_installed_dir(void);
 void lessons_free(struct lesson_list *l);
 /* A file path, a lesson id ("queued-once") or a number ("2") -> a path. */
 int lessons_resolve(const char *dir, const char *what, char *path, size_t size);

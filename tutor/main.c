@@ -72,7 +72,12 @@ static void usage(FILE *f)
 		"\n"
 		"LESSON is a file (lessons/03-queued-once.lua), a lesson id (queued-once) or a\n"
 		"number (2).  Lessons are found in --lessons DIR, $DPCTUTOR_LESSONS, ./lessons,\n"
-		"then the installed data directory.\n");
+		"lessons/ beside the build directory, then the installed data directory\n"
+		"(%s).\n"
+		"\n"
+		"In the tutor, ? lists the keys; 0-9 step a CPU, c N Enter steps CPU N.\n"
+		"See dpctutor(1) for the keys, files and environment.\n",
+		lessons_installed_dir());
 }
 
 static int usage_error(const char *fmt, const char *arg)

@@ -505,7 +505,7 @@ static void after_step(struct ui *u)
 }
 
 /* Follow the story one piece; `until_pause` goes on to the next pause. */
-static void story_next(struct ui *u, int until_pause)
+static void story_piece(struct ui *u, int until_pause)
 {
 	if (!at_head(u)) { /* in the past: the recorded future first */
 		dt_session_redo(rt_session(u->rt));
@@ -557,6 +557,21 @@ static void story_next(struct ui *u, int until_pause)
 			return;
 		}
 	}
+}
+
+/* story_piece, and the CPU rows then keep the CPU the story stepped last
+ * in view (when they cannot show every CPU). */
+static void story_next(struct ui *u, int until_pause)
+{
+	struct dt_machine *m = rt_machine(u->rt);
+	size_t before = dt_machine_trace_count(m);
+	story_piece(u, until_pause);
+	const struct dt_trace_event *t = dt_machine_trace(m);
+	for (size_t i = dt_machine_trace_count(m); i-- > before;)
+		if (t[i].cpu >= 0 && (unsigned)t[i].cpu < view(u)->ncpus) {
+			u->focus_cpu = (unsigned)t[i].cpu;
+			break;
+		}
 }
 
 static void step_choice(struct ui *u, const struct dt_choice *c)

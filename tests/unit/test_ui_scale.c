@@ -215,12 +215,24 @@ static int cpu_columns(struct scr *s, int left_w, int *xs, int max)
 	return n;
 }
 
+/* What a lesson's screen shows: its title row and the starts of the
+ * object rows under the CPUs. */
+struct lesson_look {
+	const char *title;
+	const char *const *objects; /* NULL-terminated */
+};
+
+static const char *const l02_objects[] = { "NIC    DPC ", "app ", "values: ", NULL };
+static const struct lesson_look look02 = { "dpctutor: IRQL and a first interrupt", l02_objects };
+
 /*
- * Check the lesson screen of lesson 02 with `cpus` CPUs (see the top of
- * the file).  Returns how many CPUs got full three-row panes; *shown_out
- * (when not NULL) is how many CPUs are on the screen.
+ * Check the lesson screen with `cpus` CPUs (see the top of the file) of
+ * the lesson that looks like `look`.  Returns how many CPUs got full
+ * three-row panes; *shown_out (when not NULL) is how many CPUs are on the
+ * screen.
  */
-static unsigned check_layout(struct scr *s, unsigned cpus, unsigned *shown_out)
+static unsigned check_layout_of(struct scr *s, unsigned cpus, unsigned *shown_out,
+				const struct lesson_look *look)
 {
 	struct ui_grid *g = &s->u.grid;
 	int w = g->w, h = g->h, body_h = h - 3;
@@ -233,9 +245,9 @@ static unsigned check_layout(struct scr *s, unsigned cpus, unsigned *shown_out)
 	/* The title row: the lesson and the step counter. */
 	struct dt_session *ses = rt_session(s->u.rt);
 	snprintf(want, sizeof(want), "step %zu/%zu", dt_session_cursor(ses), dt_session_head(ses));
-	ck_screen_msg(strstr(row(s, 0), "dpctutor: IRQL and a first interrupt") &&
-			      strstr(row(s, 0), want), text, "%u CPUs: title row '%s' (want '%s')",
-		      cpus, row(s, 0), want);
+	ck_screen_msg(strstr(row(s, 0), look->title) && strstr(row(s, 0), want), text,
+		      "%u CPUs: title row '%s' (want '%s' and '%s')", cpus, row(s, 0), look->title,
+		      want);
 	check_footer(s, cpus);
 
 	/* The boxes: the story box's corner is the first ┌ of row 1, the log
@@ -319,21 +331,26 @@ static unsigned check_layout(struct scr *s, unsigned cpus, unsigned *shown_out)
 		      "%u CPUs: only CPU%u..CPU%u are shown and nothing says that %u are not",
 		      cpus, first, first + shown - 1, cpus - shown);
 
-	/* The objects under the rule: the NIC, the thread, the values. */
-	int nic = 0, app = 0, values = 0;
-	for (int y = rule + 1; y < body_h; y++) {
-		span_text(s, y, 0, left_w, buf, sizeof(buf));
-		nic |= strncmp(buf, "NIC    DPC ", 11) == 0;
-		app |= strncmp(buf, "app ", 4) == 0;
-		values |= strncmp(buf, "values: ", 8) == 0;
+	/* The objects under the rule (for lesson 02: the NIC, the thread,
+	 * the values), every one of them. */
+	for (const char *const *o = look->objects; *o; o++) {
+		int found = 0;
+		for (int y = rule + 1; y < body_h && !found; y++) {
+			span_text(s, y, 0, left_w, buf, sizeof(buf));
+			found = strncmp(buf, *o, strlen(*o)) == 0;
+		}
+		ck_screen_msg(found, text, "%u CPUs: no row '%s...' under the CPUs (rule at row %d)",
+			      cpus, *o, rule);
 	}
-	ck_screen_msg(nic && app && values, text, "%u CPUs: the objects area lacks %s%s%s", cpus,
-		      nic ? "" : "the NIC row ", app ? "" : "the app thread ",
-		      values ? "" : "the values");
 	free(text);
 	if (shown_out)
 		*shown_out = shown;
 	return full;
+}
+
+static unsigned check_layout(struct scr *s, unsigned cpus, unsigned *shown_out)
+{
+	return check_layout_of(s, cpus, shown_out, &look02);
 }
 
 static const unsigned scaling_cpus[] = { 1, 2, 4, 8, 64 };
@@ -532,6 +549,39 @@ START_TEST(test_event_to_cpu_12)
 }
 END_TEST
 
+/* The story steps CPU 40 of 64: the CPU rows follow it there. */
+static const char far_lesson[] =
+	"lesson { api = 1, id = \"far\", title = \"CPU 40\", cpus = 64 }\n"
+	"local dev = device { name = \"nic\", irql = 5 }\n"
+	"local status, irq = WdfInterruptCreate(dev, {\n"
+	"  EvtInterruptIsr = function(interrupt, message_id)\n"
+	"    WdfInterruptQueueDpcForIsr(interrupt)\n"
+	"    return true\n"
+	"  end,\n"
+	"  EvtInterruptDpc = function(interrupt, device) end,\n"
+	"})\n"
+	"story { \"The NIC interrupts CPU 40.\", fire(dev, { cpu = 40 }), run_to_end() }\n";
+
+static const char *const far_objects[] = { "nic    DPC ", NULL };
+static const struct lesson_look look_far = { "dpctutor: CPU 40", far_objects };
+
+START_TEST(test_story_moves_window)
+{
+	struct scr s;
+	scr_open_src(&s, far_lesson, 80, 24);
+	ck_assert_uint_eq(s.u.focus_cpu, 0);
+	for (int i = 0; i < 20 && !s.u.story_done; i++)
+		scr_key(&s, '\r');
+	ck_assert_int_eq(s.u.story_done, 1);
+	ck_assert_uint_eq(s.u.focus_cpu, 40);
+	unsigned shown;
+	check_layout_of(&s, 64, &shown, &look_far);
+	ck_assert_uint_lt(shown, 64); /* a window, which has moved to CPU 40 */
+	has(&s, "CPU40 IRQL ");
+	scr_close(&s);
+}
+END_TEST
+
 Suite *ui_scale_suite(void)
 {
 	Suite *s = suite_create("ui_scale");
@@ -552,6 +602,7 @@ Suite *ui_scale_suite(void)
 	tcase_add_test(tc, test_c_in_story_asks_to_leave);
 	tcase_add_test(tc, test_c_steps_in_free_play);
 	tcase_add_test(tc, test_event_to_cpu_12);
+	tcase_add_test(tc, test_story_moves_window);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -47,7 +47,7 @@ struct ui {
 	int rr_last;               /* round-robin position for free play */
 	long log_sel;              /* "why?": the selected trace event, -1 none */
 	int show_source;           /* the lesson's source instead of the objects */
-	unsigned focus_cpu;        /* the CPU stepped last, kept on screen (0 at first) */
+	unsigned focus_cpu;        /* the CPU stepped last (student or story), kept in view */
 };
 
 /* ui_lesson.c */

@@ -43,7 +43,7 @@ struct ui_lesson_layout {
 /*
  * Lay out a w x h lesson screen for ncpus CPUs and `objects` object rows
  * (interrupts plus threads); `focus` is the CPU to keep in view when not
- * all fit (the one the student stepped last).
+ * all fit (the CPU stepped last, by the student or the story).
  */
 void ui_lesson_layout(int w, int h, unsigned ncpus, unsigned objects, unsigned focus,
 		      struct ui_lesson_layout *out);

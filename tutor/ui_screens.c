@@ -205,12 +205,27 @@ void ui_why_key(struct ui *u, int key)
 	u->screen = UI_LESSON;
 }
 
+/* Below 80x24: what is needed, what is short, centred where it fits. */
 void ui_small_draw(struct ui *u)
 {
 	struct ui_grid *g = &u->grid;
-	ui_putf(g, 0, 0, UI_S_BOLD, "dpctutor needs a terminal of at least 80x24.");
-	ui_putf(g, 0, 1, UI_S_NORMAL, "This one is %dx%d: please enlarge it.", g->w, g->h);
-	ui_putf(g, 0, 2, UI_S_DIM, "q quits.");
+	char lines[4][96];
+	int cols = g->w < 80 ? 80 - g->w : 0, rows = g->h < 24 ? 24 - g->h : 0;
+	snprintf(lines[0], sizeof(lines[0]), "dpctutor needs a terminal of at least 80x24.");
+	snprintf(lines[1], sizeof(lines[1]), "This one is %dx%d: please enlarge it.", g->w, g->h);
+	if (cols && rows)
+		snprintf(lines[2], sizeof(lines[2]), "(%d more column%s and %d more row%s)", cols,
+			 cols == 1 ? "" : "s", rows, rows == 1 ? "" : "s");
+	else /* only one dimension is short */
+		snprintf(lines[2], sizeof(lines[2]), "(%d more %s%s)", cols ? cols : rows,
+			 cols ? "column" : "row", (cols ? cols : rows) == 1 ? "" : "s");
+	snprintf(lines[3], sizeof(lines[3]), "q quits.");
+	static const enum ui_style style[] = { UI_S_BOLD, UI_S_NORMAL, UI_S_NORMAL, UI_S_DIM };
+	int y = g->h > 4 ? (g->h - 4) / 2 : 0;
+	for (int i = 0; i < 4; i++) {
+		int len = (int)strlen(lines[i]);
+		ui_put(g, len < g->w ? (g->w - len) / 2 : 0, y + i, style[i], lines[i]);
+	}
 }
 
 /* The current screen into a cleared grid: below 80x24 only the "enlarge"

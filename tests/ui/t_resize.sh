@@ -14,6 +14,7 @@ resize_enlarge() {
 	resize 60 20
 	wait_for "dpctutor needs a terminal of at least 80x24."
 	expect_screen_has "This one is 60x20: please enlarge it."
+	expect_screen_has "(20 more columns and 4 more rows)"
 	expect_screen_has "q quits."
 	expect_screen_lacks "CPU0 IRQL"
 	# Keys but q do nothing here (Enter would follow the story).
@@ -38,6 +39,7 @@ resize_one_dimension() {
 	wait_for "dpctutor: Queued once until it runs"
 	resize 100 23
 	wait_for "This one is 100x23: please enlarge it."
+	expect_screen_has "(1 more row)"
 	resize 79 30
 	wait_for "This one is 79x30: please enlarge it."
 	resize 80 24

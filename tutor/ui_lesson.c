@@ -7,7 +7,9 @@
  * pause); 1..9 answer a question; 0..9 step a CPU (leaving the story
  * first asks); b/Left and f/Right move through the past and the recorded
  * future; e fires a device event; t dispatches a thread; g runs to the
- * end; j jumps to a step; R restarts; ? help; q quits.
+ * end; j jumps to a step; R restarts; s cycles the source views; h shows
+ * the next hint; T, d, G, K open the timeline, the debugger panel, the
+ * glossary and the rule cards; ? help; q quits.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -359,14 +361,15 @@ static void draw_right(struct ui *u, int x, int y, int w, int h)
 /* The footer: the keys that fit, whole, then help and quit at the right. */
 static void draw_footer(struct ui *u)
 {
-	static const char *const ask[] = { "1-9 answer", "b back", "w why", NULL };
+	static const char *const ask[] = { "1-9 answer", "b back", "w why", "h hint", NULL };
 	static const char *const prompt[] = { "type your choice", "Esc cancels", NULL };
 	static const char *const story[] = { "Spc next", "Enter pause", "b/f back/redo",
 					     "0-9 CPU", "e event", "n next", "w why", "g end",
-					     "s source", NULL };
+					     "s source", "h hint", "T timeline", NULL };
 	static const char *const free_play[] = { "0-9 CPU", "Spc any", "b/f back/redo",
 						 "e event", "t thread", "n next", "w why",
-						 "s source", "g end", "j jump", NULL };
+						 "s source", "g end", "j jump", "h hint",
+						 "T timeline", NULL };
 	struct ui_grid *g = &u->grid;
 	int y = g->h - 1;
 	const char *always = " ? help  q quit ";
@@ -440,7 +443,8 @@ void ui_lesson_draw(struct ui *u)
 		dt_session_head(s), oc);
 	int left_w = g->w * 11 / 20;
 	int right_x = left_w + 1, right_w = g->w - right_x;
-	int body_h = g->h - 3;
+	int strip = ui_timeline_strip_rows(u);
+	int body_h = g->h - 3 - strip;
 	int compact = (int)st->ncpus * 3 + 6 + (int)st->ninterrupts + (int)st->nthreads > body_h;
 	int y = 1;
 	unsigned shown = 0;
@@ -455,8 +459,10 @@ void ui_lesson_draw(struct ui *u)
 			st->ncpus - shown, shown, st->ncpus - 1);
 	ui_hline(g, 0, y, left_w, UI_S_DIM);
 	y++;
-	if (u->show_source)
+	if (u->show_source == UI_SOURCE_LUA)
 		draw_source(u, st, 0, y, left_w, body_h);
+	else if (u->show_source == UI_SOURCE_C)
+		ui_csource_draw(u, st, 0, y, left_w, body_h);
 	else
 		draw_objects(u, st, 0, y, left_w, body_h);
 	draw_right(u, right_x, 1, right_w, body_h);
@@ -464,6 +470,8 @@ void ui_lesson_draw(struct ui *u)
 		ui_putf(g, 0, g->h - 2, UI_S_WARN, "%.*s", g->w, u->status);
 	draw_prompt(u);
 	draw_footer(u);
+	if (strip) /* last: building it moves the session's view (st is stale then) */
+		ui_timeline_strip_draw(u, 1 + body_h, strip);
 }
 
 /* ---- keys ------------------------------------------------------------------ */
@@ -756,6 +764,8 @@ void ui_lesson_key(struct ui *u, int k)
 		u->screen = UI_HELP;
 		return;
 	}
+	if (ui_pane_key(u, k)) /* T, d, G, K (and Esc, which stays here) */
+		return;
 	if (u->asking && k >= '1' && k <= '9') {
 		answer(u, k);
 		return;
@@ -808,8 +818,13 @@ void ui_lesson_key(struct ui *u, int k)
 	case 'w':
 		why_open(u);
 		return;
-	case 's':
-		u->show_source = !u->show_source;
+	case 's': /* objects -> Lua -> C (when the lesson has some) -> objects */
+		u->show_source = u->show_source == UI_SOURCE_OFF ? UI_SOURCE_LUA :
+				 u->show_source == UI_SOURCE_LUA && ui_has_c_source(u) ? UI_SOURCE_C :
+				 UI_SOURCE_OFF;
+		return;
+	case 'h':
+		ui_hint_next(u);
 		return;
 	case 'n':
 		next_event(u);

@@ -1,0 +1,125 @@
+/*
+ * ui_hints.c - h: hints in tiers.
+ *
+ * While a question waits, h shows the next tier of its ask{ hint = ... }
+ * (a string is one tier, a list several).  Otherwise it shows the next of
+ * the lesson's first challenge's hints, with the challenge's goal before
+ * the first; the last tier of an exists-challenge also replays its
+ * reference schedule: the lesson starts over in free play, the schedule's
+ * choices are taken, and the view goes back to step 0, so Space (or f)
+ * then plays the solution one step at a time and b steps back.  Hints go
+ * to the story pane, where they stay readable.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "dt_choice.h"
+#include "ui_int.h"
+
+static void question_hint(struct ui *u)
+{
+	const struct story_question *q = story_question(u->story);
+	if (u->hint_ask != u->asked + 1) { /* a new question: its tiers from the first */
+		u->hint_ask = u->asked + 1;
+		u->hint_tier = 0;
+	}
+	if (!q->nhints) {
+		snprintf(u->status, sizeof(u->status),
+			 "this question has no hint: w shows the rule behind the newest log line");
+		return;
+	}
+	if (u->hint_tier >= q->nhints) {
+		snprintf(u->status, sizeof(u->status), "no more hints for this question");
+		return;
+	}
+	char line[320];
+	snprintf(line, sizeof(line), "hint %u/%u: %s", u->hint_tier + 1, q->nhints,
+		 q->hints[u->hint_tier]);
+	u->hint_tier++;
+	ui_story_line(u, line);
+}
+
+/* Start over in free play and take the reference's choices; the view
+ * then goes back to step 0.  0, or -1 with u->status saying why. */
+static int replay(struct ui *u, const char *reference)
+{
+	struct dt_schedule s;
+	struct dt_schedule_error err;
+	if (dt_schedule_parse(reference, &s, &err)) {
+		snprintf(u->status, sizeof(u->status), "the reference schedule: column %u: %.120s",
+			 err.column, err.reason);
+		return -1;
+	}
+	if (ui_restart(u)) {
+		dt_schedule_free(&s);
+		return -1;
+	}
+	u->story_mode = 0;
+	u->story_done = 1;
+	u->asking = 0;
+	int rc = 0;
+	for (size_t i = 0; i < s.nitems && !rc; i++) {
+		struct dt_choice c;
+		if (dt_schedule_item_choice(rt_machine(u->rt), &s.items[i], &c, &err)) {
+			snprintf(u->status, sizeof(u->status),
+				 "the reference schedule: column %u: %.120s", err.column, err.reason);
+			rc = -1;
+			break;
+		}
+		for (uint32_t k = 0; k < s.items[i].repeat && !rc; k++)
+			if (rt_step(u->rt, &c) != DT_OK) {
+				snprintf(u->status, sizeof(u->status),
+					 "the reference schedule: column %u is not possible at step %zu",
+					 s.items[i].column, dt_session_head(rt_session(u->rt)) + 1);
+				rc = -1;
+			}
+	}
+	dt_schedule_free(&s);
+	dt_session_goto(rt_session(u->rt), 0);
+	return rc;
+}
+
+static void challenge_hint(struct ui *u)
+{
+	struct rt_challenge ch;
+	char line[700];
+	if (rt_challenge_info(u->rt, 0, &ch) || !ch.nhints) {
+		snprintf(u->status, sizeof(u->status), "this lesson has no challenge to hint at");
+		return;
+	}
+	if (u->challenge_tier >= ch.nhints) {
+		snprintf(u->status, sizeof(u->status),
+			 "no more hints; R restarts the lesson");
+		return;
+	}
+	unsigned tier = u->challenge_tier++, from = tier;
+	int replayed = u->challenge_tier == ch.nhints && ch.exists && ch.reference[0];
+	if (replayed) {
+		if (replay(u, ch.reference))
+			return;
+		snprintf(u->status, sizeof(u->status),
+			 "the reference schedule is loaded at step 0: Space or f plays it, b steps back");
+		from = 0; /* the restart cleared the story pane: the tiers again */
+	}
+	if (from == 0) {
+		snprintf(line, sizeof(line), "Challenge%s%s: %s", ch.name[0] ? " " : "", ch.name,
+			 ch.goal);
+		ui_story_line(u, line);
+	}
+	for (unsigned k = from; k <= tier; k++) {
+		snprintf(line, sizeof(line), "hint %u/%u: %s", k + 1, ch.nhints, ch.hints[k]);
+		ui_story_line(u, line);
+	}
+	if (replayed) {
+		snprintf(line, sizeof(line), "The reference: %.600s", ch.reference);
+		ui_story_line(u, line);
+	}
+}
+
+void ui_hint_next(struct ui *u)
+{
+	if (u->asking)
+		question_hint(u);
+	else
+		challenge_hint(u);
+}

@@ -461,7 +461,10 @@ void ui_lesson_draw(struct ui *u)
 	y++;
 	if (u->show_source == UI_SOURCE_LUA)
 		draw_source(u, st, 0, y, left_w, body_h);
-	else if (u->show_source == UI_SOURCE_C)
+	else if (u->show_source == UI_SOURCE_C && left_w >= 80) { /* wide: Lua | C */
+		draw_source(u, st, 0, y, left_w / 2 - 1, body_h);
+		ui_csource_draw(u, st, left_w / 2, y, left_w - left_w / 2, body_h);
+	} else if (u->show_source == UI_SOURCE_C)
 		ui_csource_draw(u, st, 0, y, left_w, body_h);
 	else
 		draw_objects(u, st, 0, y, left_w, body_h);

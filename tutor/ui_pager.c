@@ -34,35 +34,18 @@ void ui_page_add(struct ui_page *p, enum ui_style style, int indent, const char 
 	p->lines[p->n++] = (struct ui_page_line){ style, indent, text };
 }
 
-/* The rows line l takes at width w (its wrapped pieces), drawn from row y
- * when draw is set and the row is in [top, bottom). */
+/* Line l wrapped at width w, drawn from row y where the row is in
+ * [top, bottom); returns the rows it takes. */
 static int page_line(struct ui_grid *g, const struct ui_page_line *l, int w, int y, int top,
 		     int bottom)
 {
 	int starts[64], lens[64];
-	int first_w = w - l->indent, rest_w = w - l->indent - 2;
-	if (first_w < 10 || rest_w < 10) /* a very narrow screen: no indent */
-		first_w = rest_w = w;
-	if (!l->text[0])
-		return 1;
-	/* Wrap the first row at first_w, the rest at rest_w. */
-	int n = ui_wrap(l->text, first_w, starts, lens, 1);
-	int at = n ? starts[0] + lens[0] : 0;
-	while (l->text[at] == ' ')
-		at++;
-	if (l->text[at])
-		n += ui_wrap(l->text + at, rest_w, starts + 1, lens + 1, 63);
-	for (int i = 0; i < n; i++) {
-		int row = y + i;
-		if (row < top || row >= bottom)
-			continue;
-		const char *t = i ? l->text + at + starts[i] : l->text + starts[0];
-		int x = i ? l->indent + 2 : l->indent;
-		if (first_w == w)
-			x = 0;
-		ui_putf(g, x + 1, row, l->style, "%.*s", lens[i], t);
-	}
-	return n ? n : 1;
+	int x = w - l->indent >= 10 ? l->indent : 0; /* a very narrow screen: no indent */
+	int n = ui_wrap(l->text, w - x, starts, lens, 64);
+	for (int i = 0; i < n; i++)
+		if (y + i >= top && y + i < bottom)
+			ui_putf(g, x + 1, y + i, l->style, "%.*s", lens[i], l->text + starts[i]);
+	return n ? n : 1; /* an empty line is a blank row */
 }
 
 void ui_page_show(struct ui *u, struct ui_page *p, const char *title)

@@ -4,7 +4,7 @@
  *
  * A page is a list of lines, each with a style and an indent; drawing
  * wraps every line at spaces to the screen's width (continuation rows
- * keep the indent plus two columns), so no sentence is ever cut at an
+ * keep its indent), so no sentence is ever cut at an
  * edge, and shows the rows from u->scroll on, under a title bar and over
  * a key line.  u->scroll is clamped at every draw.
  */

@@ -142,8 +142,15 @@ void ui_timeline_draw(struct ui *u)
 	if (lanes < (int)ncpus)
 		ui_putf(g, 0, y++, UI_S_DIM, "CPU%d..CPU%d of %u; Up/Down shows the others",
 			u->scroll, u->scroll + lanes - 1, ncpus);
-	if (cursor >= first && cursor < first + (size_t)cols)
-		ui_putf(g, LABEL_W + (int)(cursor - first), y, UI_S_BOLD, "^ step %zu", cursor);
+	if (cursor >= first && cursor < first + (size_t)cols) {
+		char label[32];
+		int at = LABEL_W + (int)(cursor - first);
+		int n = snprintf(label, sizeof(label), "^ step %zu", cursor);
+		if (at + n > g->w) /* near the right edge: the label ends at the caret */
+			ui_putf(g, at - n + 1, y, UI_S_BOLD, "step %zu ^", cursor);
+		else
+			ui_put(g, at, y, UI_S_BOLD, label);
+	}
 	else if (!cursor)
 		ui_put(g, LABEL_W, y, UI_S_DIM, "step 0: the start, before any step");
 	y += 2;
@@ -164,8 +171,17 @@ void ui_timeline_draw(struct ui *u)
 		if (!ui_event_shown(u, &t[k]) ||
 		    narrate_event(rt_machine(u->rt), &t[k], line, sizeof(line)) == 0)
 			continue;
-		ui_putf(g, 1, y++, t[k].kind == DT_EV_QUEUE_DPC && !t[k].result ? UI_S_FALSE :
-				   UI_S_NORMAL, "%4zu %.*s", cursor, g->w - 7, line);
+		enum ui_style st = t[k].kind == DT_EV_QUEUE_DPC && !t[k].result ? UI_S_FALSE :
+				   UI_S_NORMAL;
+		int ls[8], ll[8], nl = ui_wrap(line, g->w - 7, ls, ll, 8);
+		if (y + nl > g->h - 1)
+			break; /* a line that does not fit whole is left out */
+		for (int i = 0; i < nl; i++) {
+			if (i == 0)
+				ui_putf(g, 1, y++, st, "%4zu %.*s", cursor, ll[0], line + ls[0]);
+			else
+				ui_putf(g, 6, y++, st, "%.*s", ll[i], line + ls[i]);
+		}
 	}
 	const char *always = " q quit ";
 	ui_fill(g, 0, g->h - 1, g->w, 1, ' ', UI_S_FOOTER);

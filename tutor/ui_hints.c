@@ -6,7 +6,9 @@
  * the lesson's first challenge's hints, with the challenge's goal before
  * the first; the last tier of an exists-challenge also replays its
  * reference schedule: the lesson starts over in free play, the schedule's
- * choices are taken, and the view goes back to step 0, so Space (or f)
+ * choices are taken (up to the first one the run no longer allows: the
+ * checker stops a reference once its goal holds, so a tail may be
+ * unused), and the view goes back to step 0, so Space (or f)
  * then plays the solution one step at a time and b steps back.  Hints go
  * to the story pane, where they stay readable.
  */
@@ -57,8 +59,8 @@ static int replay(struct ui *u, const char *reference)
 	u->story_mode = 0;
 	u->story_done = 1;
 	u->asking = 0;
-	int rc = 0;
-	for (size_t i = 0; i < s.nitems && !rc; i++) {
+	int rc = 0, done = 0;
+	for (size_t i = 0; i < s.nitems && !rc && !done; i++) {
 		struct dt_choice c;
 		if (dt_schedule_item_choice(rt_machine(u->rt), &s.items[i], &c, &err)) {
 			snprintf(u->status, sizeof(u->status),
@@ -66,13 +68,15 @@ static int replay(struct ui *u, const char *reference)
 			rc = -1;
 			break;
 		}
-		for (uint32_t k = 0; k < s.items[i].repeat && !rc; k++)
-			if (rt_step(u->rt, &c) != DT_OK) {
-				snprintf(u->status, sizeof(u->status),
-					 "the reference schedule: column %u is not possible at step %zu",
-					 s.items[i].column, dt_session_head(rt_session(u->rt)) + 1);
-				rc = -1;
-			}
+		/* --check stops a reference where reach() holds, so its tail may
+		 * ask for steps the run no longer has: the replay ends there. */
+		for (uint32_t k = 0; k < s.items[i].repeat && !done; k++)
+			done = rt_step(u->rt, &c) != DT_OK;
+	}
+	if (!rc && !dt_session_head(rt_session(u->rt))) {
+		snprintf(u->status, sizeof(u->status),
+			 "the reference schedule: its first choice is not possible");
+		rc = -1;
 	}
 	dt_schedule_free(&s);
 	dt_session_goto(rt_session(u->rt), 0);

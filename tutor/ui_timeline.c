@@ -110,13 +110,32 @@ static void draw_ruler(struct ui_grid *g, int x, int y, int cols, size_t first, 
 	}
 }
 
-static const char *legend_text(int ascii)
+/* The legend, item by item: a glyph is never parted from its meaning.
+ * Returns the next free row. */
+static int draw_legend(struct ui_grid *g, int y)
 {
-	return ascii ? "I ISR  L under the interrupt lock  D DPC  W work item  P passive ISR  "
-		       "T thread  S spins  . idle  F queue call returned FALSE  v DPC dequeued"
-		     : "I ISR  L under the interrupt lock  D DPC  W work item  P passive ISR  "
-		       "T thread  S spins  \u00b7 idle  \u00d7 queue call returned FALSE  "
-		       "\u2193 DPC dequeued";
+	static const char *const bands[] = { "I ISR", "L under the interrupt lock", "D DPC",
+					     "W work item", "P passive ISR", "T thread",
+					     "S spins" };
+	char items[10][48];
+	unsigned n = 0;
+	for (unsigned i = 0; i < sizeof(bands) / sizeof(bands[0]); i++)
+		snprintf(items[n++], sizeof(items[0]), "%s", bands[i]);
+	snprintf(items[n++], sizeof(items[0]), "%s idle", g->ascii ? "." : "\u00b7");
+	snprintf(items[n++], sizeof(items[0]), "%s queue call returned FALSE",
+		 g->ascii ? "F" : "\u00d7");
+	snprintf(items[n++], sizeof(items[0]), "%s DPC dequeued", g->ascii ? "v" : "\u2193");
+	int x = 1;
+	for (unsigned i = 0; i < n; i++) {
+		int len = ui_text_cols(items[i]);
+		if (x > 1 && x + len > g->w - 1) {
+			y++;
+			x = 1;
+		}
+		ui_put(g, x, y, UI_S_DIM, items[i]);
+		x += len + 2;
+	}
+	return y + 1;
 }
 
 void ui_timeline_draw(struct ui *u)
@@ -154,12 +173,7 @@ void ui_timeline_draw(struct ui *u)
 	else if (!cursor)
 		ui_put(g, LABEL_W, y, UI_S_DIM, "step 0: the start, before any step");
 	y += 2;
-	int starts[8], lens[8];
-	const char *legend = legend_text(g->ascii);
-	int n = ui_wrap(legend, g->w - 2, starts, lens, 8);
-	for (int i = 0; i < n; i++)
-		ui_putf(g, 1, y++, UI_S_DIM, "%.*s", lens[i], legend + starts[i]);
-	y++;
+	y = draw_legend(g, y) + 1;
 	/* What happened at the cursor's step, as the log tells it. */
 	size_t nt;
 	const struct dt_trace_event *t = dt_session_trace(s, &nt);

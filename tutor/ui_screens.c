@@ -22,7 +22,7 @@ static const char *const help_lines[] = {
 	"  t        dispatch a ready thread onto a CPU",
 	"  n        run to the next notable event (an ISR, a queue call...)",
 	"  w        why? a log line's rule card and the step that caused it",
-	"  s        source: the Lua, then its C (if any), then the objects",
+	"  s        the lesson's source: Lua, then its C if any, then off",
 	"  h        the next hint (a challenge's last one replays its answer)",
 	"  T        the timeline of every CPU;  d  the debugger panel",
 	"  G, K     the glossary; every rule card",

@@ -121,6 +121,11 @@ const char *rt_error(const struct rt *rt);
 /* The API name of an operation a prediction can be about ("?" if none). */
 const char *rt_call_name(unsigned op);
 
+/* The strings of the Lua list at idx (a lone string is a list of one;
+ * other items are skipped), copied into slots of `each` bytes from buf,
+ * at most max; returns how many.  The stack is left as it was. */
+unsigned rt_string_list(struct lua_State *L, int idx, char *buf, size_t each, unsigned max);
+
 /* What challenge{} number i (0-based, in declaration order) says, for
  * the UI's hints; texts are cut at their buffers' sizes. */
 #define RT_MAX_HINTS 8

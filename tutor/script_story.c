@@ -308,6 +308,26 @@ static int l_challenge(lua_State *L)
 	return 0;
 }
 
+unsigned rt_string_list(lua_State *L, int idx, char *buf, size_t each, unsigned max)
+{
+	unsigned n = 0;
+	idx = lua_absindex(L, idx);
+	if (lua_type(L, idx) == LUA_TSTRING && max) {
+		snprintf(buf, each, "%s", lua_tostring(L, idx));
+		return 1;
+	}
+	if (!lua_istable(L, idx))
+		return 0;
+	lua_Integer len = luaL_len(L, idx);
+	for (lua_Integer i = 1; i <= len && n < max; i++) {
+		lua_rawgeti(L, idx, i);
+		if (lua_type(L, -1) == LUA_TSTRING)
+			snprintf(buf + (size_t)n++ * each, each, "%s", lua_tostring(L, -1));
+		lua_pop(L, 1);
+	}
+	return n;
+}
+
 static void challenge_str(lua_State *L, int t, const char *key, char *buf, size_t size)
 {
 	lua_getfield(L, t, key);
@@ -336,16 +356,7 @@ int rt_challenge_info(struct rt *rt, unsigned i, struct rt_challenge *out)
 	challenge_str(L, t, "goal", out->goal, sizeof(out->goal));
 	challenge_str(L, t, "reference", out->reference, sizeof(out->reference));
 	lua_getfield(L, t, "hints");
-	if (lua_istable(L, -1)) {
-		lua_Integer n = luaL_len(L, -1);
-		for (lua_Integer k = 1; k <= n && out->nhints < RT_MAX_HINTS; k++) {
-			lua_rawgeti(L, -1, k);
-			if (lua_type(L, -1) == LUA_TSTRING)
-				snprintf(out->hints[out->nhints++], sizeof(out->hints[0]), "%s",
-					 lua_tostring(L, -1));
-			lua_pop(L, 1);
-		}
-	}
+	out->nhints = rt_string_list(L, -1, out->hints[0], sizeof(out->hints[0]), RT_MAX_HINTS);
 	lua_settop(L, top);
 	return 0;
 }

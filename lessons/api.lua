@@ -205,7 +205,7 @@
 ---@field reference? string         exists: a schedule that reaches it, "v1 cpus=N: ..."
 ---@field invariant? fun(): boolean forall: must hold where every run within the bounds ends (proved by --check)
 ---@field correct? string           forall: the name of the correct variant in lesson{}.variants
----@field hints string[]            hints in tiers (h in the UI; the last also replays the reference); --check requires at least one
+---@field hints string[]            hints in tiers (h in the UI; one more h replays the reference); --check requires at least one
 ---@field bounds? table             accepted; the lesson{} bounds apply
 
 -- ---------------------------------------------------------------------------

@@ -4,8 +4,8 @@
  * While a question waits, h shows the next tier of its ask{ hint = ... }
  * (a string is one tier, a list several).  Otherwise it shows the next of
  * the lesson's first challenge's hints, with the challenge's goal before
- * the first; the last tier of an exists-challenge also replays its
- * reference schedule: the lesson starts over in free play, the schedule's
+ * the first; one more press after an exists-challenge's last hint replays
+ * its reference schedule: the lesson starts over in free play, the schedule's
  * choices are taken (up to the first one the run no longer allows: the
  * checker stops a reference once its goal holds, so a tail may be
  * unused), and the view goes back to step 0, so Space (or f)
@@ -83,41 +83,51 @@ static int replay(struct ui *u, const char *reference)
 	return rc;
 }
 
+/* The challenge's goal and its hint tiers 0..upto, into the story pane. */
+static void show_tiers(struct ui *u, const struct rt_challenge *ch, unsigned from, unsigned upto)
+{
+	char line[700];
+	if (from == 0) {
+		snprintf(line, sizeof(line), "Challenge%s%s: %s", ch->name[0] ? " " : "", ch->name,
+			 ch->goal);
+		ui_story_line(u, line);
+	}
+	for (unsigned k = from; k <= upto && k < ch->nhints; k++) {
+		snprintf(line, sizeof(line), "hint %u/%u: %s", k + 1, ch->nhints, ch->hints[k]);
+		ui_story_line(u, line);
+	}
+}
+
 static void challenge_hint(struct ui *u)
 {
 	struct rt_challenge ch;
-	char line[700];
 	if (rt_challenge_info(u->rt, 0, &ch) || !ch.nhints) {
 		snprintf(u->status, sizeof(u->status), "this lesson has no challenge to hint at");
 		return;
 	}
-	if (u->challenge_tier >= ch.nhints) {
-		snprintf(u->status, sizeof(u->status),
-			 "no more hints; R restarts the lesson");
+	int can_replay = ch.exists && ch.reference[0];
+	if (u->challenge_tier < ch.nhints) {
+		unsigned tier = u->challenge_tier++;
+		show_tiers(u, &ch, tier, tier);
+		if (u->challenge_tier == ch.nhints && can_replay)
+			snprintf(u->status, sizeof(u->status),
+				 "h once more replays the challenge's reference schedule");
 		return;
 	}
-	unsigned tier = u->challenge_tier++, from = tier;
-	int replayed = u->challenge_tier == ch.nhints && ch.exists && ch.reference[0];
-	if (replayed) {
-		if (replay(u, ch.reference))
-			return;
-		snprintf(u->status, sizeof(u->status),
-			 "the reference schedule is loaded at step 0: Space or f plays it, b steps back");
-		from = 0; /* the restart cleared the story pane: the tiers again */
+	if (u->challenge_tier > ch.nhints || !can_replay) {
+		snprintf(u->status, sizeof(u->status), "no more hints; R restarts the lesson");
+		return;
 	}
-	if (from == 0) {
-		snprintf(line, sizeof(line), "Challenge%s%s: %s", ch.name[0] ? " " : "", ch.name,
-			 ch.goal);
-		ui_story_line(u, line);
-	}
-	for (unsigned k = from; k <= tier; k++) {
-		snprintf(line, sizeof(line), "hint %u/%u: %s", k + 1, ch.nhints, ch.hints[k]);
-		ui_story_line(u, line);
-	}
-	if (replayed) {
-		snprintf(line, sizeof(line), "The reference: %.600s", ch.reference);
-		ui_story_line(u, line);
-	}
+	/* The tier after the last hint: the reference, played from step 0. */
+	if (replay(u, ch.reference))
+		return;
+	u->challenge_tier++;
+	snprintf(u->status, sizeof(u->status),
+		 "the reference schedule is loaded at step 0: Space or f plays it, b steps back");
+	show_tiers(u, &ch, 0, ch.nhints - 1); /* the restart cleared the story pane */
+	char line[1100];
+	snprintf(line, sizeof(line), "The reference: %s", ch.reference);
+	ui_story_line(u, line);
 }
 
 void ui_hint_next(struct ui *u)

@@ -23,7 +23,7 @@ static const char *const help_lines[] = {
 	"  n        run to the next notable event (an ISR, a queue call...)",
 	"  w        why? a log line's rule card and the step that caused it",
 	"  s        the lesson's source: Lua, then its C if any, then off",
-	"  h        the next hint (a challenge's last one replays its answer)",
+	"  h        the next hint; after a challenge's last, its replay",
 	"  T        the timeline of every CPU;  d  the debugger panel",
 	"  G, K     the glossary; every rule card",
 	"  g        run to the end;  j  jump to step N;  R  restart",

@@ -136,7 +136,7 @@ panes_hint_tiers() {
 	expect_screen_has -r "$UI_FOOTER_ASK"
 }
 
-# Lesson 03's challenge: two hints; the second loads the reference
+# Lesson 03's challenge: two hints; one more h loads the reference
 # (e(NIC)@0 e(NIC)@0 0*20) at step 0, and Space plays it.  Its goal holds
 # at step 15, where --check stops too; the rest of 0*20 is not possible.
 panes_hint_replay() {
@@ -145,6 +145,10 @@ panes_hint_replay() {
 	send h
 	wait_for "Challenge merge: Make the NIC raise two"
 	wait_for "hint 1/2: An interrupt that is already"
+	expect_screen_has -r 'step 0/0 +running'
+	send h
+	wait_for "hint 2/2: Fire both events before CPU 0"
+	wait_for -r "^h once more replays the challenge's reference schedule"
 	expect_screen_has -r 'step 0/0 +running'
 	send h
 	wait_for -r '^the reference schedule is loaded at step 0'
@@ -168,4 +172,4 @@ ui_test panes_debugger "d shows simulated !irql, !dpcs and !wdfkd.wdfinterrupt; 
 ui_test panes_glossary_rules "G, K and their scrolling; q quits from them"
 ui_test panes_c_view "s cycles the Lua, the C of the running callback first, and the objects"
 ui_test panes_hint_tiers "h shows a question's hint tiers, then says there are no more"
-ui_test panes_hint_replay "a challenge's last hint loads its reference at step 0; Space plays it"
+ui_test panes_hint_replay "h after a challenge's last hint loads its reference at step 0; Space plays it"

@@ -396,11 +396,20 @@ START_TEST(test_hint_challenge_replays)
 	ck_assert_str_eq(last_line(&s), "hint 1/2: FALSE from the queue call is not an error.");
 	ck_assert_str_eq(s.u.story_lines[s.u.nstory - 2],
 			 "Challenge two-at-once: Handle two events with one DPC run.");
-	/* The last tier: the reference (e(NIC)@0 0*2 e(NIC)@0 0*16, 20 choices)
-	 * is loaded and the view is back at step 0, in free play. */
 	scr_key(&s, 'h');
+	ck_assert_str_eq(last_line(&s),
+			 "hint 2/2: Fire the second event while the first ISR still runs.");
+	ck_assert_str_eq(s.u.status, "h once more replays the challenge's reference schedule");
 	struct dt_session *ses = rt_session(s.u.rt);
-	ck_assert_uint_eq(dt_session_head(ses), 20);
+	/* Nothing replayed yet: the view is still at the story's end. */
+	ck_assert_uint_eq(dt_session_cursor(ses), dt_session_head(ses));
+	ck_assert_uint_eq(dt_session_head(ses), 14);
+	/* One more: the reference (e(NIC)@0 0*2 e(NIC)@0 0*16, 20 choices) is
+	 * loaded and the view is back at step 0, in free play (a restart: a new
+	 * session). */
+	scr_key(&s, 'h');
+	ses = rt_session(s.u.rt);
+	ck_assert_msg(dt_session_head(ses) == 20, "head %zu, status %s", dt_session_head(ses), s.u.status);
 	ck_assert_uint_eq(dt_session_cursor(ses), 0);
 	ck_assert_int_eq(s.u.story_mode, 0);
 	ck_assert_msg(strstr(s.u.status, "reference schedule is loaded"), "status '%s'",
@@ -410,8 +419,9 @@ START_TEST(test_hint_challenge_replays)
 	all_readable(&s, "story pane after the replay");
 	scr_key(&s, ' ');
 	ck_assert_uint_eq(dt_session_cursor(ses), 1);
-	scr_key(&s, 'g');
-	ck_assert_uint_eq(dt_session_cursor(ses), dt_session_head(ses));
+	scr_key(&s, 'h');
+	ck_assert_str_eq(s.u.status, "no more hints; R restarts the lesson");
+	ck_assert_uint_eq(dt_session_cursor(ses), 1);
 	scr_close(&s);
 }
 END_TEST

@@ -126,6 +126,68 @@ START_TEST(test_timeline_false_mark)
 }
 END_TEST
 
+/* A thread and a work item: T where the lesson thread runs, W where the
+ * worker runs EvtInterruptWorkItem, each at the step its event names. */
+START_TEST(test_timeline_thread_workitem)
+{
+	static const char src[] =
+		"lesson { api = 1, id = \"wi\", title = \"w\", cpus = 1 }\n"
+		"local dev = device { name = \"nic\", irql = 5, affinity = { 0 } }\n"
+		"local s = shared { n = 0 }\n"
+		"WdfInterruptCreate(dev, {\n"
+		"  EvtInterruptIsr = function(i) WdfInterruptQueueWorkItemForIsr(i) return true end,\n"
+		"  EvtInterruptWorkItem = function(i, d) s.n = s.n + 1 end })\n"
+		"thread { name = \"app\", body = function() step(\"a\") step(\"b\") end }\n"
+		"story { fire(dev, { cpu = 0 }), run_to_end() }\n";
+	struct scr s;
+	struct timeline tl;
+	scr_open_src(&s, src, 80, 24);
+	scr_key(&s, 'g');
+	struct dt_session *ses = rt_session(s.u.rt);
+	ck_assert_int_eq(tl_build(ses, 1, dt_session_head(ses), &tl), 0);
+	/* The dispatch of "app", not of the worker. */
+	const struct dt_state *st = dt_machine_state(rt_machine(s.u.rt));
+	const struct dt_trace_event *t = dt_machine_trace(rt_machine(s.u.rt));
+	size_t nt = dt_machine_trace_count(rt_machine(s.u.rt));
+	unsigned app = 0;
+	for (size_t i = 0; i < nt && !app; i++)
+		if (t[i].kind == DT_EV_THREAD_DISPATCH &&
+		    strcmp(dt_machine_string(rt_machine(s.u.rt), st->threads[t[i].object].name),
+			   "app") == 0)
+			app = t[i].step;
+	unsigned wi = ev_step(&s, DT_EV_WORKITEM_START, 0, 0, -1);
+	unsigned isr = ev_step(&s, DT_EV_ISR_ENTER, 0, 0, -1);
+	ck_assert_uint_gt(app, 0);
+	ck_assert_uint_gt(wi, 0);
+	ck_assert_uint_gt(isr, 0);
+	ck_assert_msg(tl_cell(&tl, 0, app)->band == TL_THREAD, "step %u: %c", app,
+		      tl_band_letter(tl_cell(&tl, 0, app)->band));
+	ck_assert_msg(tl_cell(&tl, 0, wi)->band == TL_WORKITEM, "step %u: %c", wi,
+		      tl_band_letter(tl_cell(&tl, 0, wi)->band));
+	ck_assert_int_eq(tl_cell(&tl, 0, isr)->band, TL_ISR);
+	tl_free(&tl);
+	scr_close(&s);
+}
+END_TEST
+
+/* Many CPUs: the lanes that fit, a line naming them, Up/Down for others. */
+START_TEST(test_timeline_many_cpus)
+{
+	struct scr s;
+	scr_open(&s, "lessons/02-first-interrupt.lua", 64, 80, 24);
+	scr_keys(&s, "   ");
+	scr_key(&s, 'T');
+	has(&s, "CPU0..CPU11 of 64; Up/Down shows the others");
+	scr_key(&s, UI_KEY_DOWN);
+	has(&s, "CPU1..CPU12 of 64");
+	ck_assert_msg(strncmp(row(&s, 2), "CPU1 ", 5) == 0, "row 2 '%s'", row(&s, 2));
+	for (int i = 0; i < 100; i++)
+		scr_key(&s, UI_KEY_DOWN);
+	has(&s, "CPU52..CPU63 of 64");
+	scr_close(&s);
+}
+END_TEST
+
 /* A window: clipped to 1..head, the cursor put back, cells outside NULL. */
 START_TEST(test_timeline_window)
 {
@@ -499,6 +561,8 @@ Suite *ui_panes_suite(void)
 	tcase_add_test(tc, test_timeline_bands);
 	tcase_add_test(tc, test_timeline_false_mark);
 	tcase_add_test(tc, test_timeline_window);
+	tcase_add_test(tc, test_timeline_thread_workitem);
+	tcase_add_test(tc, test_timeline_many_cpus);
 	tcase_add_test(tc, test_timeline_screen);
 	tcase_add_test(tc, test_timeline_scrolls);
 	tcase_add_test(tc, test_strip_rows);

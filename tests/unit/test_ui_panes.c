@@ -553,6 +553,19 @@ START_TEST(test_c_source_stored)
 }
 END_TEST
 
+/* The test lesson itself passes --check (its reference reaches the goal),
+ * so the hint and C-view tests rest on a valid lesson. */
+START_TEST(test_c_view_lesson_checks)
+{
+	char *src = read_file_all(LCV), *out = NULL;
+	ck_assert_ptr_nonnull(src);
+	int rc = sfx_check(src, 0, &out);
+	ck_assert_msg(rc == 0 && strstr(out, "PASS"), "--check: %s", out ? out : "?");
+	free(out);
+	free(src);
+}
+END_TEST
+
 Suite *ui_panes_suite(void)
 {
 	Suite *s = suite_create("ui_panes");
@@ -579,6 +592,7 @@ Suite *ui_panes_suite(void)
 	tcase_add_test(tc, test_hint_challenge_replays);
 	tcase_add_test(tc, test_c_source_errors);
 	tcase_add_test(tc, test_c_source_stored);
+	tcase_add_test(tc, test_c_view_lesson_checks);
 	suite_add_tcase(s, tc);
 	return s;
 }

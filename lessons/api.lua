@@ -147,6 +147,7 @@
 ---@field name string               short name (schedules write t(NAME)@K)
 ---@field body fun()                the thread's body; it gets no arguments
 ---@field affinity? integer[]       CPUs it may run on (default: all)
+---@field c_source? string         the body in C, shown by the UI's C view (s)
 
 ---The WDF_INTERRUPT_CONFIG fields the simulator models (R40-R42, R50, R61).
 ---@class InterruptConfig
@@ -159,7 +160,7 @@
 ---@field AutomaticSerialization? boolean                 DPC/work item under the parent's callback lock (default false, R42)
 ---@field SpinLock? WDFSPINLOCK                           share this spin lock as the interrupt lock (DIRQL only, R61)
 ---@field WaitLock? WDFWAITLOCK                           use this wait lock (passive only, R50)
----@field c_source? string                                accepted; not shown by this build
+---@field c_source? string|table<string,string>           the C these callbacks stand for, shown by the UI's C view (s): one string (kept with the ISR) or one per callback key
 
 ---Options of fire(), returned() and runs_on().
 ---@class CpuFilter
@@ -193,7 +194,7 @@
 ---@field choices? string[]         the answers offered, e.g. { "TRUE", "FALSE" }
 ---@field answer? string            the right answer, exactly as the engine prints it ("TRUE", "2", "CPU 0", "bugcheck 0x133")
 ---@field why? string               the explanation shown with the answer
----@field hint? string              accepted; for the terminal UI
+---@field hint? string|string[]     hint tiers the UI's h key shows one at a time (a list: 1 to 4)
 
 ---challenge { ... }: an exists or a for-all challenge.
 ---@class ChallengeConfig
@@ -204,7 +205,7 @@
 ---@field reference? string         exists: a schedule that reaches it, "v1 cpus=N: ..."
 ---@field invariant? fun(): boolean forall: must hold where every run within the bounds ends (proved by --check)
 ---@field correct? string           forall: the name of the correct variant in lesson{}.variants
----@field hints string[]            hints in tiers; --check requires at least one
+---@field hints string[]            hints in tiers (h in the UI; one more h replays the reference); --check requires at least one
 ---@field bounds? table             accepted; the lesson{} bounds apply
 
 -- ---------------------------------------------------------------------------

@@ -146,6 +146,25 @@ int rt_did_you_mean(lua_State *L, const char *what, const char *key, const char 
 
 /* Register the function at idx as a callback with `role`; the same function
  * gets the same id.  0 on success. */
+/* Forget the callbacks of the last build, and their C texts. */
+static void callbacks_clear(struct rt *rt)
+{
+	for (unsigned i = 0; i < rt->ncallbacks; i++)
+		free(rt->callbacks[i].c_source);
+	rt->ncallbacks = 0;
+}
+
+void rt_set_c_source(struct rt *rt, lua_State *L, uint32_t id, const char *text)
+{
+	if (id >= rt->ncallbacks)
+		return;
+	char *copy = strdup(text);
+	if (!copy)
+		luaL_error(L, "c_source: out of memory");
+	free(rt->callbacks[id].c_source);
+	rt->callbacks[id].c_source = copy;
+}
+
 int rt_callback_id(struct rt *rt, lua_State *L, int idx, const char *role, unsigned intr,
 		   uint32_t *out)
 {
@@ -409,7 +428,7 @@ static int sandbox_make(struct rt *rt, struct dt_machine *m, uint64_t seed)
 	rt->bodies_ref = new_table_ref(rt->L);
 	rt->story_ref = LUA_NOREF;
 	rt->challenges_ref = LUA_NOREF;
-	rt->ncallbacks = 0;
+	callbacks_clear(rt);
 	rt->nfree = 0;
 	rt->have_lesson = 0;
 	rt_open_values(rt, rt->L);
@@ -625,6 +644,7 @@ void rt_close(struct rt *rt)
 		return;
 	dt_session_destroy(rt->session);
 	sandbox_drop(rt);
+	callbacks_clear(rt);
 	lesson_free_strings(&rt->lesson);
 	free(rt->path);
 	free(rt->src);

@@ -55,6 +55,7 @@ struct rt_callback {
 	char role[32];              /* "EvtInterruptIsr", "EvtInterruptDpc", ... */
 	char name[48];              /* the Lua function's name if known, else role */
 	unsigned interrupt;         /* DT_NONE for threads and KDPC routines */
+	char *c_source;             /* the lesson's C for it (c_source), NULL for none */
 };
 
 /* What the last step did, as the story's predicates see it. */
@@ -119,6 +120,25 @@ const char *rt_error(const struct rt *rt);
 
 /* The API name of an operation a prediction can be about ("?" if none). */
 const char *rt_call_name(unsigned op);
+
+/* The strings of the Lua list at idx (a lone string is a list of one;
+ * other items are skipped), copied into slots of `each` bytes from buf,
+ * at most max; returns how many.  The stack is left as it was. */
+unsigned rt_string_list(struct lua_State *L, int idx, char *buf, size_t each, unsigned max);
+
+/* What challenge{} number i (0-based, in declaration order) says, for
+ * the UI's hints; texts are cut at their buffers' sizes. */
+#define RT_MAX_HINTS 8
+struct rt_challenge {
+	int exists;                 /* kind = "exists" (else "forall") */
+	char name[DT_NAME_MAX];
+	char goal[512];
+	char hints[RT_MAX_HINTS][512];
+	unsigned nhints;
+	char reference[1024];       /* exists: the reference schedule, "" otherwise */
+};
+/* 0 and *out filled, or -1 when the lesson has no challenge i. */
+int rt_challenge_info(struct rt *rt, unsigned i, struct rt_challenge *out);
 
 /* Registry references into the current Lua state (LUA_NOREF if absent). */
 int rt_story_ref(const struct rt *rt);

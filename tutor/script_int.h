@@ -60,6 +60,8 @@ struct dt_srcpos rt_where(struct rt *rt, lua_State *L, int level);
 void rt_register(struct rt *rt, lua_State *L, const char *name, lua_CFunction fn);
 int rt_callback_id(struct rt *rt, lua_State *L, int idx, const char *role, unsigned intr,
 		   uint32_t *out);
+/* Give callback id the C text `text` (copied; replaces an earlier one). */
+void rt_set_c_source(struct rt *rt, lua_State *L, uint32_t id, const char *text);
 int rt_did_you_mean(lua_State *L, const char *what, const char *key,
 		    const char *const *known);
 

@@ -363,7 +363,7 @@ static int l_event(lua_State *L)
 /* thread { name = "app", body = function() ... end, affinity = { 0 } } */
 static int l_thread(lua_State *L)
 {
-	static const char *const keys[] = { "name", "body", "affinity", NULL };
+	static const char *const keys[] = { "name", "body", "affinity", "c_source", NULL };
 	struct rt *rt = rt_from(L);
 	if (!rt->building)
 		return luaL_error(L, "thread{} declares the scenario: call it at load time");
@@ -377,6 +377,13 @@ static int l_thread(lua_State *L)
 		return luaL_error(L, "thread{} needs body = function() ... end");
 	lua_pop(L, 1);
 	snprintf(rt->callbacks[cb].name, sizeof(rt->callbacks[cb].name), "%s", name);
+	lua_getfield(L, 1, "c_source");
+	if (!lua_isnil(L, -1)) {
+		if (lua_type(L, -1) != LUA_TSTRING)
+			return luaL_error(L, "thread{}: c_source must be a string (the body in C)");
+		rt_set_c_source(rt, L, cb, lua_tostring(L, -1));
+	}
+	lua_pop(L, 1);
 	unsigned t;
 	must(L, dt_thread_create(rt->m, name, cb, aff, &t), "thread{}");
 	rt_push_handle(L, RT_THREAD, 0, t);
@@ -404,6 +411,44 @@ static uint64_t config_handle(lua_State *L, int cfg, const char *key, unsigned t
 		rt_check_handle(L, -1, type, &h, NULL);
 	lua_pop(L, 1);
 	return h;
+}
+
+/*
+ * config.c_source: the C the Lua callbacks stand for, shown by the UI's C
+ * view.  A string is the whole interrupt's C (kept with the ISR); a table
+ * gives one string per callback key, { EvtInterruptIsr = "...",
+ * EvtInterruptDpc = "..." }, for callbacks the config sets.
+ */
+static void config_c_source(lua_State *L, struct rt *rt, int cfg,
+			    const struct dt_interrupt_config *c)
+{
+	static const char *const roles[] = { "EvtInterruptIsr", "EvtInterruptDpc",
+					     "EvtInterruptWorkItem", "EvtInterruptEnable",
+					     "EvtInterruptDisable", NULL };
+	const uint32_t ids[] = { c->isr, c->dpc, c->work_item, c->enable, c->disable };
+	lua_getfield(L, cfg, "c_source");
+	int t = lua_gettop(L);
+	if (lua_type(L, t) == LUA_TSTRING) {
+		rt_set_c_source(rt, L, c->isr, lua_tostring(L, t));
+	} else if (lua_istable(L, t)) {
+		check_keys(L, t, "c_source", roles);
+		for (unsigned i = 0; roles[i]; i++) {
+			lua_getfield(L, t, roles[i]);
+			if (!lua_isnil(L, -1)) {
+				if (lua_type(L, -1) != LUA_TSTRING)
+					luaL_error(L, "c_source.%s must be a string", roles[i]);
+				if (ids[i] == DT_NO_CALLBACK)
+					luaL_error(L, "c_source.%s: the config has no %s", roles[i],
+						   roles[i]);
+				rt_set_c_source(rt, L, ids[i], lua_tostring(L, -1));
+			}
+			lua_pop(L, 1);
+		}
+	} else if (!lua_isnil(L, t)) {
+		luaL_error(L, "WdfInterruptCreate: c_source must be a string or a table of "
+			      "strings per callback");
+	}
+	lua_pop(L, 1);
 }
 
 /* status, interrupt = WdfInterruptCreate(device, config) */
@@ -434,6 +479,7 @@ static int l_WdfInterruptCreate(lua_State *L)
 	cfg.disable = config_callback(L, rt, 2, "EvtInterruptDisable", next);
 	cfg.passive_handling = (uint8_t)opt_bool(L, 2, "PassiveHandling");
 	cfg.automatic_serialization = (uint8_t)opt_bool(L, 2, "AutomaticSerialization");
+	config_c_source(L, rt, 2, &cfg);
 	cfg.spin_lock = config_handle(L, 2, "SpinLock", RT_SPINLOCK);
 	cfg.wait_lock = config_handle(L, 2, "WaitLock", RT_WAITLOCK);
 	uint32_t status;

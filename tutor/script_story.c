@@ -7,9 +7,11 @@
  * `_pred`; the runner (story.c) interprets them against the engine.
  * Nothing here runs the machine.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "script_int.h"
+#include "story.h" /* STORY_MAX_HINTS */
 
 /* API names a prediction can be about, and the operation each is. */
 static const struct {
@@ -189,6 +191,23 @@ static int l_ask(lua_State *L)
 	if (!lua_isstring(L, -1))
 		return luaL_error(L, "ask{} starts with the question, a string");
 	lua_pop(L, 1);
+	lua_getfield(L, 1, "hint"); /* a string, or a list of tiers */
+	int ht = lua_type(L, -1);
+	if (ht == LUA_TTABLE) {
+		lua_Integer n = luaL_len(L, -1);
+		for (lua_Integer i = 1; i <= n; i++) {
+			lua_rawgeti(L, -1, i);
+			if (lua_type(L, -1) != LUA_TSTRING)
+				ht = LUA_TNONE;
+			lua_pop(L, 1);
+		}
+		if (n < 1 || n > STORY_MAX_HINTS)
+			ht = LUA_TNONE;
+	}
+	if (ht != LUA_TNIL && ht != LUA_TSTRING && ht != LUA_TTABLE)
+		return luaL_error(L, "ask{}: hint must be a string or a list of 1 to %d strings",
+				  STORY_MAX_HINTS);
+	lua_pop(L, 1);
 	lua_getfield(L, 1, "about");
 	if (!lua_istable(L, -1))
 		return luaL_error(L, "ask{} needs about = returned(...), runs_on(...), value(...) "
@@ -286,6 +305,59 @@ static int l_challenge(lua_State *L)
 	lua_pushvalue(L, 1);
 	lua_rawseti(L, -2, (lua_Integer)luaL_len(L, -2) + 1);
 	lua_pop(L, 1);
+	return 0;
+}
+
+unsigned rt_string_list(lua_State *L, int idx, char *buf, size_t each, unsigned max)
+{
+	unsigned n = 0;
+	idx = lua_absindex(L, idx);
+	if (lua_type(L, idx) == LUA_TSTRING && max) {
+		snprintf(buf, each, "%s", lua_tostring(L, idx));
+		return 1;
+	}
+	if (!lua_istable(L, idx))
+		return 0;
+	lua_Integer len = luaL_len(L, idx);
+	for (lua_Integer i = 1; i <= len && n < max; i++) {
+		lua_rawgeti(L, idx, i);
+		if (lua_type(L, -1) == LUA_TSTRING)
+			snprintf(buf + (size_t)n++ * each, each, "%s", lua_tostring(L, -1));
+		lua_pop(L, 1);
+	}
+	return n;
+}
+
+static void challenge_str(lua_State *L, int t, const char *key, char *buf, size_t size)
+{
+	lua_getfield(L, t, key);
+	snprintf(buf, size, "%s", lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "");
+	lua_pop(L, 1);
+}
+
+int rt_challenge_info(struct rt *rt, unsigned i, struct rt_challenge *out)
+{
+	lua_State *L = rt->L;
+	memset(out, 0, sizeof(*out));
+	if (rt->challenges_ref == LUA_NOREF)
+		return -1;
+	int top = lua_gettop(L);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, rt->challenges_ref);
+	lua_rawgeti(L, -1, (lua_Integer)i + 1);
+	if (!lua_istable(L, -1)) {
+		lua_settop(L, top);
+		return -1;
+	}
+	int t = lua_gettop(L);
+	char kind[16];
+	challenge_str(L, t, "kind", kind, sizeof(kind));
+	out->exists = strcmp(kind, "exists") == 0;
+	challenge_str(L, t, "name", out->name, sizeof(out->name));
+	challenge_str(L, t, "goal", out->goal, sizeof(out->goal));
+	challenge_str(L, t, "reference", out->reference, sizeof(out->reference));
+	lua_getfield(L, t, "hints");
+	out->nhints = rt_string_list(L, -1, out->hints[0], sizeof(out->hints[0]), RT_MAX_HINTS);
+	lua_settop(L, top);
 	return 0;
 }
 

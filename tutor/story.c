@@ -415,7 +415,11 @@ static void load_question(struct runner *r, int idx)
 	snprintf(q->text, sizeof(q->text), "%s", lua_tostring(L, -1));
 	lua_pop(L, 1);
 	field_str(L, idx, "answer", q->answer, sizeof(q->answer));
-	field_str(L, idx, "hint", q->hint, sizeof(q->hint));
+	lua_getfield(L, idx, "hint"); /* one string, or a list of tiers */
+	q->nhints = rt_string_list(L, -1, q->hints[0], sizeof(q->hints[0]), STORY_MAX_HINTS);
+	lua_pop(L, 1);
+	if (q->nhints)
+		snprintf(q->hint, sizeof(q->hint), "%s", q->hints[0]);
 	lua_getfield(L, idx, "choices");
 	if (lua_istable(L, -1)) {
 		lua_Integer n = luaL_len(L, -1);

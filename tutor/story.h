@@ -41,6 +41,7 @@ struct story_result {
 };
 
 #define STORY_MAX_CHOICES 8
+#define STORY_MAX_HINTS 4
 
 /* A prediction waiting for the student's answer. */
 struct story_question {
@@ -48,7 +49,10 @@ struct story_question {
 	char choices[STORY_MAX_CHOICES][96];
 	unsigned nchoices;
 	char answer[96];   /* the lesson's answer, "" when it gives none */
-	char hint[256];
+	char hint[256];    /* the first hint tier, "" when the ask gives none */
+	/* ask{ hint = "..." } is one tier, hint = { "...", "..." } several */
+	char hints[STORY_MAX_HINTS][256];
+	unsigned nhints;
 };
 
 /* What the engine did, once a prediction is resolved. */

@@ -107,20 +107,11 @@ static void key(struct ui *u, int k)
 			u->quit = 1;
 		return;
 	}
-	switch (u->screen) {
-	case UI_HELP:
-		ui_help_key(u, k);
-		break;
-	case UI_BUGCHECK:
-		ui_bugcheck_key(u, k);
-		break;
-	case UI_WHY:
-		ui_why_key(u, k);
-		break;
-	default:
-		ui_lesson_key(u, k);
-		break;
+	if (k == 'q' && u->screen >= UI_TIMELINE) {
+		u->quit = 1; /* q quits from the timeline, debugger, glossary, rules */
+		return;
 	}
+	ui_screen_keypress(u, k);
 }
 
 int ui_run(const struct ui_options *o)

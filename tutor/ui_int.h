@@ -12,7 +12,16 @@
 #define UI_LOG_MAX 400
 #define UI_STORY_MAX 200
 
-enum ui_screen { UI_LESSON = 0, UI_HELP, UI_BUGCHECK, UI_SMALL, UI_WHY };
+enum ui_screen {
+	UI_LESSON = 0, UI_HELP, UI_BUGCHECK, UI_SMALL, UI_WHY,
+	UI_TIMELINE,  /* T: the full-screen timeline (ui_timeline.c) */
+	UI_DEBUGGER,  /* d: simulated !irql, !dpcs, !wdfkd.wdfinterrupt (ui_debugger.c) */
+	UI_GLOSSARY,  /* G: the glossary (ui_glossary.c) */
+	UI_RULES,     /* K: every rule card (ui_glossary.c) */
+};
+
+/* What the lesson screen shows under the CPUs: s cycles them. */
+enum ui_source { UI_SOURCE_OFF = 0, UI_SOURCE_LUA, UI_SOURCE_C };
 
 enum ui_prompt {
 	UI_PROMPT_NONE = 0,
@@ -46,8 +55,12 @@ struct ui {
 	unsigned score, asked;
 	int rr_last;               /* round-robin position for free play */
 	long log_sel;              /* "why?": the selected trace event, -1 none */
-	int show_source;           /* the lesson's source instead of the objects */
 	unsigned focus_cpu;        /* the CPU stepped last (student or story), kept in view */
+	int show_source;           /* enum ui_source: the objects, the Lua or the C */
+	int scroll;                /* first row shown by a scrolled screen (d, G, K, T) */
+	/* h: hint tiers shown so far, for the question asked (hint_ask = the
+	 * `asked` count it belongs to) and for the lesson's first challenge */
+	unsigned hint_tier, hint_ask, challenge_tier;
 };
 
 /* ui_lesson.c */
@@ -58,6 +71,7 @@ void ui_story_line(struct ui *u, const char *text);
 int ui_restart(struct ui *u);
 /* ui_screens.c */
 void ui_screen_draw(struct ui *u);
+void ui_screen_keypress(struct ui *u, int key);
 void ui_help_draw(struct ui *u);
 void ui_help_key(struct ui *u, int key);
 void ui_bugcheck_draw(struct ui *u);
@@ -65,6 +79,28 @@ void ui_bugcheck_key(struct ui *u, int key);
 void ui_small_draw(struct ui *u);
 void ui_why_draw(struct ui *u);
 void ui_why_key(struct ui *u, int key);
+/* ui_timeline.c */
+void ui_timeline_draw(struct ui *u);
+void ui_timeline_key(struct ui *u, int key);
+/* The strip under the lesson screen's panes when rows allow: its rows, 0 for none. */
+int ui_timeline_strip_rows(const struct ui *u);
+void ui_timeline_strip_draw(struct ui *u, int y, int rows);
+/* ui_debugger.c */
+void ui_debugger_draw(struct ui *u);
+void ui_debugger_key(struct ui *u, int key);
+/* ui_glossary.c: the glossary and the rule-card list */
+void ui_glossary_draw(struct ui *u);
+void ui_rules_draw(struct ui *u);
+/* ui_pager.c: the keys of the scrolled text screens (d, G, K) */
+void ui_pager_key(struct ui *u, int key);
+/* T, d, G, K open their screen (from the lesson or another of them), the
+ * same key or Esc goes back; 1 when the key was one of them. */
+int ui_pane_key(struct ui *u, int key);
+/* ui_hints.c: h, the next hint tier */
+void ui_hint_next(struct ui *u);
+/* ui_csource.c: the C view of the lesson's callbacks (s, second press) */
+int ui_has_c_source(struct ui *u);
+void ui_csource_draw(struct ui *u, const struct dt_state *st, int x, int y, int w, int ymax);
 /* Is this trace event worth a line in the log? */
 int ui_event_shown(struct ui *u, const struct dt_trace_event *e);
 /* Split text into lines of at most `width` bytes at spaces: the count. */

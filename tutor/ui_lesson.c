@@ -7,7 +7,9 @@
  * pause); 1..9 answer a question; 0..9 step a CPU, c<number><Enter> any
  * CPU (leaving the story first asks); b/Left and f/Right move through the past and the recorded
  * future; e fires a device event; t dispatches a thread; g runs to the
- * end; j jumps to a step; R restarts; ? help; q quits.
+ * end; j jumps to a step; R restarts; s cycles the source views; h shows
+ * the next hint; T, d, G, K open the timeline, the debugger panel, the
+ * glossary and the rule cards; ? help; q quits.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -381,14 +383,15 @@ static void draw_right(struct ui *u, int x, int y, int w, int h, int story_h)
 /* The footer: the keys that fit, whole, then help and quit at the right. */
 static void draw_footer(struct ui *u)
 {
-	static const char *const ask[] = { "1-9 answer", "b back", "w why", NULL };
+	static const char *const ask[] = { "1-9 answer", "b back", "w why", "h hint", NULL };
 	static const char *const prompt[] = { "type your choice", "Esc cancels", NULL };
 	static const char *const story[] = { "Spc next", "Enter pause", "b/f back/redo",
 					     "0-9 CPU", "e event", "n next", "w why", "g end",
-					     "s source", "c N CPU", NULL };
+					     "s source", "h hint", "T timeline", "c N CPU", NULL };
 	static const char *const free_play[] = { "0-9 CPU", "Spc any", "b/f back/redo",
 						 "e event", "t thread", "n next", "w why",
-						 "s source", "g end", "j jump", "c N CPU", NULL };
+						 "s source", "g end", "j jump", "h hint",
+						 "T timeline", "c N CPU", NULL };
 	struct ui_grid *g = &u->grid;
 	int y = g->h - 1;
 	const char *always = " ? help  q quit ";
@@ -473,13 +476,22 @@ void ui_lesson_draw(struct ui *u)
 	ui_putf(g, 0, 0, UI_S_TITLE, "%.*s", g->w - 30, title);
 	ui_putf(g, g->w - 30, 0, UI_S_TITLE, "step %zu/%zu %12s", dt_session_cursor(s),
 		dt_session_head(s), oc);
+	/* The timeline strip takes its rows off the bottom first (tall
+	 * terminals only); the panes are laid out in what is left. */
+	int strip = ui_timeline_strip_rows(u);
 	struct ui_lesson_layout lay;
-	ui_lesson_layout(g->w, g->h, st->ncpus, st->ninterrupts + st->nthreads, u->focus_cpu,
-			 &lay);
+	ui_lesson_layout(g->w, g->h - strip, st->ncpus, st->ninterrupts + st->nthreads,
+			 u->focus_cpu, &lay);
 	draw_cpus(u, st, &lay);
 	ui_hline(g, 0, lay.rule_y, lay.left_w, UI_S_DIM);
-	if (u->show_source)
-		draw_source(u, st, 0, lay.rule_y + 1, lay.left_w, lay.body_h);
+	int y = lay.rule_y + 1, left_w = lay.left_w, body_h = lay.body_h;
+	if (u->show_source == UI_SOURCE_LUA)
+		draw_source(u, st, 0, y, left_w, body_h);
+	else if (u->show_source == UI_SOURCE_C && left_w >= 80) { /* wide: Lua | C */
+		draw_source(u, st, 0, y, left_w / 2 - 1, body_h);
+		ui_csource_draw(u, st, left_w / 2, y, left_w - left_w / 2, body_h);
+	} else if (u->show_source == UI_SOURCE_C)
+		ui_csource_draw(u, st, 0, y, left_w, body_h);
 	else
 		draw_objects(u, st, 0, lay.rule_y + 1, lay.left_w, lay.body_h);
 	draw_right(u, lay.right_x, 1, lay.right_w, lay.body_h, lay.story_h);
@@ -487,6 +499,8 @@ void ui_lesson_draw(struct ui *u)
 		ui_putf(g, 0, g->h - 2, UI_S_WARN, "%.*s", g->w, u->status);
 	draw_prompt(u);
 	draw_footer(u);
+	if (strip) /* last: building it moves the session's view (st is stale then) */
+		ui_timeline_strip_draw(u, 1 + body_h, strip);
 }
 
 /* ---- keys ------------------------------------------------------------------ */
@@ -853,6 +867,8 @@ void ui_lesson_key(struct ui *u, int k)
 		u->screen = UI_HELP;
 		return;
 	}
+	if (ui_pane_key(u, k)) /* T, d, G, K (and Esc, which stays here) */
+		return;
 	if (u->asking && k >= '1' && k <= '9') {
 		answer(u, k);
 		return;
@@ -905,8 +921,13 @@ void ui_lesson_key(struct ui *u, int k)
 	case 'w':
 		why_open(u);
 		return;
-	case 's':
-		u->show_source = !u->show_source;
+	case 's': /* objects -> Lua -> C (when the lesson has some) -> objects */
+		u->show_source = u->show_source == UI_SOURCE_OFF ? UI_SOURCE_LUA :
+				 u->show_source == UI_SOURCE_LUA && ui_has_c_source(u) ? UI_SOURCE_C :
+				 UI_SOURCE_OFF;
+		return;
+	case 'h':
+		ui_hint_next(u);
 		return;
 	case 'n':
 		next_event(u);

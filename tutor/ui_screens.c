@@ -23,7 +23,10 @@ static const char *const help_lines[] = {
 	"  t        dispatch a ready thread onto a CPU",
 	"  n        run to the next notable event (an ISR, a queue call...)",
 	"  w        why? a log line's rule card and the step that caused it",
-	"  s        the lesson's source, a marker per CPU (s again: objects)",
+	"  s        the lesson's source: Lua, then its C if any, then off",
+	"  h        the next hint; after a challenge's last, its replay",
+	"  T        the timeline of every CPU;  d  the debugger panel",
+	"  G, K     the glossary; every rule card",
 	"  g        run to the end;  j  jump to step N;  R  restart",
 	"  ?        this help;  q  quit",
 	"",
@@ -229,7 +232,8 @@ void ui_small_draw(struct ui *u)
 }
 
 /* The current screen into a cleared grid: below 80x24 only the "enlarge"
- * screen, else help, the blue screen, "why?" or the lesson. */
+ * screen, else help, the blue screen, "why?", the timeline, the debugger
+ * panel, the glossary, the rule cards or the lesson. */
 void ui_screen_draw(struct ui *u)
 {
 	ui_grid_clear(&u->grid);
@@ -241,6 +245,44 @@ void ui_screen_draw(struct ui *u)
 		ui_bugcheck_draw(u);
 	else if (u->screen == UI_WHY)
 		ui_why_draw(u);
+	else if (u->screen == UI_TIMELINE)
+		ui_timeline_draw(u);
+	else if (u->screen == UI_DEBUGGER)
+		ui_debugger_draw(u);
+	else if (u->screen == UI_GLOSSARY)
+		ui_glossary_draw(u);
+	else if (u->screen == UI_RULES)
+		ui_rules_draw(u);
 	else
 		ui_lesson_draw(u);
+}
+
+/* A key for the screen on show, as the program and the golden tests hand
+ * it over. */
+void ui_screen_keypress(struct ui *u, int k)
+{
+	switch (u->screen) {
+	case UI_HELP:
+		ui_help_key(u, k);
+		break;
+	case UI_BUGCHECK:
+		ui_bugcheck_key(u, k);
+		break;
+	case UI_WHY:
+		ui_why_key(u, k);
+		break;
+	case UI_TIMELINE:
+		ui_timeline_key(u, k);
+		break;
+	case UI_DEBUGGER:
+		ui_debugger_key(u, k);
+		break;
+	case UI_GLOSSARY:
+	case UI_RULES:
+		ui_pager_key(u, k);
+		break;
+	default:
+		ui_lesson_key(u, k);
+		break;
+	}
 }

@@ -17,6 +17,9 @@ help_has_every_key() {
 	expect_screen_has -r '  n +run to the next notable event'
 	expect_screen_has -r '  w +why\?'
 	expect_screen_has -r '  s +(show )?the lesson.s source'
+	expect_screen_has -r '  h +the next hint'
+	expect_screen_has -r '  T +the timeline.*;  d  the debugger panel'
+	expect_screen_has -r '  G, K +the glossary; every rule card'
 	expect_screen_has -r '(  |;  )R +restart'
 	expect_screen_has -r '  \? +this help;  q  quit'
 	expect_screen_has "Press any key to go back."

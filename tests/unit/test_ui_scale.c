@@ -169,7 +169,8 @@ static void span_text(struct scr *s, int y, int x0, int x1, char *buf, size_t si
 static const char *const footer_items[] = {
 	"Spc next", "Enter pause", "b/f back/redo", "0-9 CPU", "e event", "n next",
 	"w why", "g end", "Spc any", "t thread", "s source", "j jump", "c N CPU", "0-9/cN CPU",
-	"1-9 answer", "b back", "type your choice", "Esc cancels",
+	"1-9 answer", "b back", "type your choice", "Esc cancels", "s src", "h hint",
+	"T timeline", "type your choice, Esc cancels",
 };
 
 /* The footer: "? help  q quit" at its right end, only whole items left of it. */
@@ -235,7 +236,8 @@ static unsigned check_layout_of(struct scr *s, unsigned cpus, unsigned *shown_ou
 				const struct lesson_look *look)
 {
 	struct ui_grid *g = &s->u.grid;
-	int w = g->w, h = g->h, body_h = h - 3;
+	int w = g->w, h = g->h;
+	int body_h = h - 3 - ui_timeline_strip_rows(&s->u); /* tall: the timeline strip below */
 	char *text = scr_text(s);
 	char buf[1024], want[64];
 

@@ -1,16 +1,15 @@
 /*
- * ui_fx.c - see ui_fx.h.
+ * ui_fx.c - the screen-test harness (ui_fx.h).
  */
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "script_fx.h"
-#include "testutil.h"
 #include "ui_fx.h"
+
 
 static void scr_story_line(void *ctx, enum story_line_kind kind, const char *text)
 {
@@ -69,20 +68,7 @@ void scr_close(struct scr *s)
 /* A key, handed to the current screen as ui_app.c's key() does. */
 void scr_key(struct scr *s, int k)
 {
-	switch (s->u.screen) {
-	case UI_HELP:
-		ui_help_key(&s->u, k);
-		break;
-	case UI_BUGCHECK:
-		ui_bugcheck_key(&s->u, k);
-		break;
-	case UI_WHY:
-		ui_why_key(&s->u, k);
-		break;
-	default:
-		ui_lesson_key(&s->u, k);
-		break;
-	}
+	ui_screen_keypress(&s->u, k);
 }
 
 void scr_keys(struct scr *s, const char *keys)
@@ -174,14 +160,14 @@ char *read_file_all(const char *path)
 	return buf;
 }
 
-static int updating(void)
+int updating(void)
 {
 	const char *e = getenv("DT_UPDATE_GOLDENS");
 	return e && strcmp(e, "1") == 0;
 }
 
 /* The 1-based line of the first difference, with both lines in exp/act. */
-static int first_diff(const char *a, const char *b, char *exp, char *act, size_t size)
+int first_diff(const char *a, const char *b, char *exp, char *act, size_t size)
 {
 	int line = 1;
 	const char *la = a, *lb = b;
@@ -228,7 +214,7 @@ void golden(struct scr *s, const char *name)
 		ck_screen_msg(0, text,
 			      "%s differs at line %d:\n  golden: '%s'\n  screen: '%s'\n"
 			      "(an intended change: DT_UPDATE_GOLDENS=1 make check-unit "
-			      "SUITE=ui_screens, then read the file; the screen is on stderr)",
+			      "SUITE=ui_screens (or ui_panes), then read the file; the screen is on stderr)",
 			      path, line, e, a);
 	}
 	free(want);
@@ -249,7 +235,7 @@ void has(struct scr *s, const char *needle)
  * wrapped over several rows reads whole in it; one cut at an edge does
  * not.
  */
-static char *screen_words(struct scr *s)
+char *screen_words(struct scr *s)
 {
 	char *text = scr_text(s);
 	char *out = malloc(strlen(text) + 2);
@@ -312,3 +298,4 @@ void until_asking(struct scr *s, int max)
 		scr_key(s, ' ');
 	ck_assert_msg(s->u.asking, "no question after %d Space keys", max);
 }
+

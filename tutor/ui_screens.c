@@ -1,6 +1,7 @@
 /*
  * ui_screens.c - the screens besides the lesson: help (every key), the
- * bug check (a full blue screen), and "enlarge the terminal".
+ * bug check (a full blue screen), and "enlarge the terminal"; the lesson
+ * menu has its own file (ui_menu.c).
  */
 #include <stdio.h>
 #include <string.h>
@@ -24,6 +25,7 @@ static const char *const help_lines[] = {
 	"  w        why? a log line's rule card and the step that caused it",
 	"  s        the lesson's source, a marker per CPU (s again: objects)",
 	"  g        run to the end;  j  jump to step N;  R  restart",
+	"  m        the lesson menu (your place in this lesson is saved first)",
 	"  ?        this help;  q  quit",
 	"",
 	"A step on a CPU while viewing the past branches: the recorded future",
@@ -46,7 +48,7 @@ void ui_help_draw(struct ui *u)
 void ui_help_key(struct ui *u, int key)
 {
 	(void)key;
-	u->screen = UI_LESSON;
+	u->screen = u->rt ? UI_LESSON : UI_MENU; /* back where help was asked */
 }
 
 /* Text wrapped at spaces into width w from (x, y); the next free row. */
@@ -225,6 +227,8 @@ void ui_screen_draw(struct ui *u)
 		ui_bugcheck_draw(u);
 	else if (u->screen == UI_WHY)
 		ui_why_draw(u);
+	else if (u->screen == UI_MENU || !u->rt)
+		ui_menu_draw(u);
 	else
 		ui_lesson_draw(u);
 }

@@ -169,7 +169,7 @@ void ui_menu_draw(struct ui *u)
 	snprintf(line, sizeof(line), "%u of %u done ", done, u->nmenu);
 	ui_put(g, g->w - (int)strlen(line), 0, UI_S_TITLE, line);
 	int title_w = g->w - 36;
-	ui_putf(g, 5, 2, UI_S_DIM, "%-*s %s", title_w, "   lesson", "progress");
+	ui_putf(g, 5, 2, UI_S_DIM, "%-*s %s", title_w, "    lesson", "progress");
 	if (!u->nmenu)
 		ui_put(g, 5, MENU_TOP, UI_S_NORMAL,
 		       "No lessons found (dpctutor --help says where it looks).");
@@ -203,10 +203,10 @@ void ui_menu_draw(struct ui *u)
 				text + starts[k]);
 	}
 	if (u->menu_confirm) {
-		snprintf(line, sizeof(line), "reset \"%.60s\"? its completion, best score and "
-			 "place are forgotten (y/n)", u->menu[u->menu_sel].title);
+		snprintf(line, sizeof(line), "reset \"%.40s\" (y/n)? its progress is forgotten",
+			 u->menu[u->menu_sel].title);
 		ui_fill(g, 0, g->h - 2, g->w, 1, ' ', UI_S_SELECTED);
-		ui_putn(g, 0, g->h - 2, g->w, UI_S_SELECTED, line);
+		ui_put_fit(g, 0, g->h - 2, g->w, UI_S_SELECTED, line);
 	} else if (u->status[0]) {
 		ui_putn(g, 0, g->h - 2, g->w, UI_S_WARN, u->status);
 	}

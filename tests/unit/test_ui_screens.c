@@ -758,7 +758,7 @@ static void left_text(struct scr *s, int y, int cols, char *buf, size_t size)
 /* Footer items: a key and what it does, as the lesson screen names them. */
 static const char *const footer_items[] = {
 	"Spc next", "Enter pause", "b/f back/redo", "0-9 CPU", "e event", "n next",
-	"w why", "g end", "Spc any", "t thread", "s src", "s source", "j jump",
+	"w why", "g end", "Spc any", "t thread", "s src", "s source", "j jump", "m menu",
 	"1-9 answer", "b back", "type your choice", "Esc cancels",
 	"type your choice, Esc cancels",
 };

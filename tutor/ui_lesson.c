@@ -517,8 +517,8 @@ static void story_next(struct ui *u, int until_pause)
 					 story_result(u->story)->failure);
 			else
 				snprintf(u->status, sizeof(u->status),
-					 "the story is over: play freely, R restarts, "
-					 "m shows the other lessons, q quits");
+					 "the story is over: play freely, R restarts, q quits "
+					 "(m: the lesson menu)");
 			u->story_mode = 0;
 			if (t == STORY_TICK_DONE)
 				ui_lesson_finished(u);

@@ -168,8 +168,9 @@ void ui_menu_draw(struct ui *u)
 	ui_put(g, 0, 0, UI_S_TITLE, " dpctutor: lessons");
 	snprintf(line, sizeof(line), "%u of %u done ", done, u->nmenu);
 	ui_put(g, g->w - (int)strlen(line), 0, UI_S_TITLE, line);
-	int title_w = g->w - 36;
-	ui_putf(g, 5, 2, UI_S_DIM, "%-*s %s", title_w, "    lesson", "progress");
+	int words_x = g->w - 35; /* the progress column; the titles get the rest */
+	ui_put(g, 9, 2, UI_S_DIM, "lesson");
+	ui_put(g, words_x, 2, UI_S_DIM, "progress");
 	if (!u->nmenu)
 		ui_put(g, 5, MENU_TOP, UI_S_NORMAL,
 		       "No lessons found (dpctutor --help says where it looks).");
@@ -185,8 +186,8 @@ void ui_menu_draw(struct ui *u)
 			ui_set(g, 1, y, st, ui_glyph(g, UI_G_ARROW_RIGHT));
 		ui_set(g, 3, y, st, mark);
 		ui_putf(g, 5, y, st, "%-3s", num);
-		ui_put_fit(g, 9, y, title_w - 5, st, it->title);
-		ui_put_fit(g, title_w + 6, y, g->w - title_w - 7, st, words);
+		ui_put_fit(g, 9, y, words_x - 11, st, it->title);
+		ui_put_fit(g, words_x, y, g->w - words_x - 1, st, words);
 	}
 	if (top + rows < (int)u->nmenu)
 		ui_putf(g, 5, MENU_TOP + rows, UI_S_DIM, "... %d more below",

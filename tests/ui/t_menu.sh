@@ -129,8 +129,34 @@ menu_help() {
 	expect_screen_lacks "─ help ─"
 }
 
+# menu_click X Y: a left click at column X, row Y (0-based) as the
+# terminal reports it in the X10 mouse encoding (ESC [ M, then button,
+# column and row, each plus 32, the latter two 1-based): a press, then the
+# release.  tmux passes the bytes through to the program like keys.
+menu_click() {
+	local cx cy
+	cx=$(printf "\\$(printf '%03o' $(($1 + 33)))")
+	cy=$(printf "\\$(printf '%03o' $(($2 + 33)))")
+	send_text $'\e[M'" $cx$cy"
+	send_text $'\e[M'"#$cx$cy"
+}
+
+menu_mouse() {
+	start -x 80 -y 24 menu
+	wait_for " dpctutor: lessons"
+	# Row 5 is the third lesson (06): a click selects it...
+	menu_click 20 5
+	wait_for -r '^ → +06  Two DPCs at once'
+	expect_screen_has "See the same EvtInterruptDpc run on two CPUs"
+	# ... a click on the title row does nothing, on the selected row opens it.
+	menu_click 20 0
+	menu_click 20 5
+	wait_for "dpctutor: Two DPCs at once"
+}
+
 ui_test menu_lists_lessons "no LESSON: the menu lists 02, 03, 06 as new with 02's goal; q quits with 0"
 ui_test menu_navigation "Down/j/Up/k move, Enter opens 03, m back to the menu ('in progress, step 4'), Esc resumes at step 4/4"
 ui_test menu_reset "r asks y/n: n keeps 03 in progress, y makes it new; r again: nothing to reset; Enter starts at 0/0"
 ui_test menu_finish_stays "finishing 03 stays on 03; m shows it done with best 2/2 and '1 of 3 done'"
 ui_test menu_help "? from the menu lists m and comes back to the menu"
+ui_test menu_mouse "a click on 06 selects it (its goal shows), a click on the selected row opens it"

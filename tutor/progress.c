@@ -1,6 +1,7 @@
 /*
- * progress.c - the progress file: see progress.h for the format and the
- * rules a save follows.
+ * progress.c - the progress file: where it lives, the lock, the merge, a
+ * damaged file, the in-memory fallback (see progress.h for the rules a
+ * save follows; progress_text.c reads and writes the lines).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -13,8 +14,8 @@
 #include <unistd.h>
 
 #include "progress.h"
+#include "progress_int.h"
 
-#define PROGRESS_MAGIC "dpctutor-progress 1"
 
 int progress_default_dir(char *buf, size_t size)
 {
@@ -31,7 +32,7 @@ int progress_default_dir(char *buf, size_t size)
 	return n < 0 || (size_t)n >= size ? -1 : 0;
 }
 
-static void resume_clear(struct progress_resume *r)
+void progress_resume_clear(struct progress_resume *r)
 {
 	free(r->schedule);
 	memset(r, 0, sizeof(*r));
@@ -42,16 +43,16 @@ static int resume_copy(struct progress_resume *to, const struct progress_resume 
 	char *s = from->schedule ? strdup(from->schedule) : NULL;
 	if (from->schedule && !s)
 		return -1;
-	resume_clear(to);
+	progress_resume_clear(to);
 	*to = *from;
 	to->schedule = s;
 	return 0;
 }
 
-static void lessons_clear(struct progress *p)
+void progress_forget_all(struct progress *p)
 {
 	for (unsigned i = 0; i < p->n; i++)
-		resume_clear(&p->l[i].resume);
+		progress_resume_clear(&p->l[i].resume);
 	free(p->l);
 	p->l = NULL;
 	p->n = p->cap = 0;
@@ -76,158 +77,6 @@ struct progress_lesson *progress_find(struct progress *p, const char *id, int cr
 	memset(l, 0, sizeof(*l));
 	snprintf(l->id, sizeof(l->id), "%s", id);
 	return l;
-}
-
-/* ---- the text form ------------------------------------------------------ */
-
-static int valid_id(const char *s)
-{
-	if (!*s || strlen(s) >= PROGRESS_ID_MAX)
-		return 0;
-	for (; *s; s++)
-		if (!(*s == '-' || *s == '_' || *s == '.' || (*s >= '0' && *s <= '9') ||
-		      (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z')))
-			return 0;
-	return 1;
-}
-
-static int parse_uint(const char *s, unsigned long max, unsigned long *out)
-{
-	char *end;
-	if (!*s || *s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	unsigned long v = strtoul(s, &end, 10);
-	if (errno || *end || v > max)
-		return -1;
-	*out = v;
-	return 0;
-}
-
-/* "S/A" with S <= A. */
-static int parse_ratio(const char *s, unsigned *num, unsigned *den)
-{
-	char buf[32];
-	unsigned long a, b;
-	const char *slash = strchr(s, '/');
-	if (!slash || (size_t)(slash - s) >= sizeof(buf))
-		return -1;
-	memcpy(buf, s, (size_t)(slash - s));
-	buf[slash - s] = '\0';
-	if (parse_uint(buf, 1000000, &a) || parse_uint(slash + 1, 1000000, &b) || a > b)
-		return -1;
-	*num = (unsigned)a;
-	*den = (unsigned)b;
-	return 0;
-}
-
-/* The value of "key=value" when tok starts with key=, else NULL. */
-static const char *field(const char *tok, const char *key)
-{
-	size_t n = strlen(key);
-	return strncmp(tok, key, n) == 0 && tok[n] == '=' ? tok + n + 1 : NULL;
-}
-
-/* One "lesson ..." line (without its newline) into *l; -1 if malformed. */
-static int parse_lesson(char *line, struct progress_lesson *l)
-{
-	memset(l, 0, sizeof(*l));
-	char *sched = strstr(line, " sched=");
-	if (sched) {
-		*sched = '\0';
-		sched += 7;
-	}
-	/* The fixed fields, in order: lesson ID gen done best hash resume. */
-	static const char *const keys[] = { "gen", "done", "best", "hash", "resume" };
-	char *save = NULL, *tok = strtok_r(line, " ", &save);
-	unsigned long v;
-	if (!tok || strcmp(tok, "lesson") != 0)
-		return -1;
-	tok = strtok_r(NULL, " ", &save);
-	if (!tok || !valid_id(tok))
-		return -1;
-	snprintf(l->id, sizeof(l->id), "%s", tok);
-	for (unsigned k = 0; k < 5; k++) {
-		const char *val;
-		tok = strtok_r(NULL, " ", &save);
-		if (!tok || !(val = field(tok, keys[k])))
-			return -1;
-		switch (k) {
-		case 0:
-			if (parse_uint(val, 1000000000, &v))
-				return -1;
-			l->gen = (unsigned)v;
-			break;
-		case 1:
-			if (parse_uint(val, 1, &v))
-				return -1;
-			l->done = (int)v;
-			break;
-		case 2:
-			if (parse_ratio(val, &l->best_score, &l->best_asked))
-				return -1;
-			break;
-		case 3: {
-			char *end;
-			if (strlen(val) != 8)
-				return -1;
-			l->hash = (uint32_t)strtoul(val, &end, 16);
-			if (*end)
-				return -1;
-			break;
-		}
-		default:
-			if (strcmp(val, "-") == 0) {
-				/* no resume record: nothing may follow */
-				return strtok_r(NULL, " ", &save) || sched ? -1 : 0;
-			}
-			if (strcmp(val, "story") && strcmp(val, "free"))
-				return -1;
-			l->resume.following = strcmp(val, "story") == 0;
-		}
-	}
-	/* The resume record: ticks answers cursor score, then sched. */
-	struct progress_resume *r = &l->resume;
-	const char *val;
-	if (!(tok = strtok_r(NULL, " ", &save)) || !(val = field(tok, "ticks")) ||
-	    parse_uint(val, 100000000, &v))
-		return -1;
-	r->ticks = (unsigned)v;
-	if (!(tok = strtok_r(NULL, " ", &save)) || !(val = field(tok, "answers")) ||
-	    strlen(val) > PROGRESS_ANSWERS_MAX)
-		return -1;
-	if (strcmp(val, "-") != 0) {
-		for (const char *a = val; *a; a++)
-			if (*a < '1' || *a > '9')
-				return -1;
-		snprintf(r->answers, sizeof(r->answers), "%s", val);
-	}
-	if (!(tok = strtok_r(NULL, " ", &save)) || !(val = field(tok, "cursor")) ||
-	    parse_uint(val, 100000000, &v))
-		return -1;
-	r->cursor = v;
-	if (!(tok = strtok_r(NULL, " ", &save)) || !(val = field(tok, "score")) ||
-	    parse_ratio(val, &r->score, &r->asked))
-		return -1;
-	if (strtok_r(NULL, " ", &save) || !sched || strncmp(sched, "v1 ", 3) != 0)
-		return -1;
-	if (!(r->schedule = strdup(sched)))
-		return -1;
-	r->valid = 1;
-	return 0;
-}
-
-static int write_lesson(FILE *f, const struct progress_lesson *l)
-{
-	const struct progress_resume *r = &l->resume;
-	fprintf(f, "lesson %s gen=%u done=%d best=%u/%u hash=%08x resume=", l->id, l->gen,
-		l->done, l->best_score, l->best_asked, (unsigned)l->hash);
-	if (!r->valid || !r->schedule)
-		return fprintf(f, "-\n") < 0 ? -1 : 0;
-	return fprintf(f, "%s ticks=%u answers=%s cursor=%lu score=%u/%u sched=%s\n",
-		       r->following ? "story" : "free", r->ticks,
-		       r->answers[0] ? r->answers : "-", r->cursor, r->score, r->asked,
-		       r->schedule) < 0 ? -1 : 0;
 }
 
 /* Read the whole file (NUL-terminated, malloc'd); NULL with errno. */
@@ -255,40 +104,6 @@ static char *slurp(const char *path)
 	if (buf)
 		buf[n] = '\0';
 	return buf;
-}
-
-/* Parse text into p's lesson list (replacing it); -1 when it is not a
- * whole version-1 file. */
-static int parse_file(struct progress *p, char *text)
-{
-	lessons_clear(p);
-	char *save = NULL, *line = strtok_r(text, "\n", &save);
-	if (!line || strcmp(line, PROGRESS_MAGIC) != 0)
-		return -1;
-	unsigned count = 0;
-	while ((line = strtok_r(NULL, "\n", &save))) {
-		unsigned long want;
-		if (strncmp(line, "end ", 4) == 0) {
-			if (parse_uint(line + 4, 100000, &want) || want != count ||
-			    strtok_r(NULL, "\n", &save))
-				break;
-			return 0;
-		}
-		struct progress_lesson l;
-		if (parse_lesson(line, &l) || progress_find(p, l.id, 0)) {
-			resume_clear(&l.resume);
-			break;
-		}
-		struct progress_lesson *to = progress_find(p, l.id, 1);
-		if (!to) {
-			resume_clear(&l.resume);
-			break;
-		}
-		*to = l;
-		count++;
-	}
-	lessons_clear(p);
-	return -1;
 }
 
 /* ---- the directory, the lock, a damaged file ------------------------------ */
@@ -385,10 +200,10 @@ static int read_locked(struct progress *p)
 	path_of(p, PROGRESS_FILE, path, sizeof(path));
 	char *text = slurp(path);
 	if (!text) {
-		lessons_clear(p);
+		progress_forget_all(p);
 		return errno == ENOENT ? 0 : -1;
 	}
-	int rc = parse_file(p, text);
+	int rc = progress_parse(p, text);
 	free(text);
 	if (rc)
 		set_aside(p);
@@ -411,7 +226,7 @@ static int write_locked(struct progress *p)
 	}
 	int bad = fprintf(f, PROGRESS_MAGIC "\n") < 0;
 	for (unsigned i = 0; i < p->n && !bad; i++)
-		bad = write_lesson(f, &p->l[i]);
+		bad = progress_write_lesson(f, &p->l[i]);
 	bad = bad || fprintf(f, "end %u\n", p->n) < 0 || fflush(f) || fsync(fd);
 	int err = errno;
 	if (fclose(f) || bad || rename(tmp, path)) {
@@ -449,8 +264,8 @@ void progress_open(struct progress *p, const char *dir)
 		char path[1100];
 		path_of(p, PROGRESS_FILE, path, sizeof(path));
 		char *text = slurp(path);
-		if (text && parse_file(p, text))
-			lessons_clear(p);
+		if (text && progress_parse(p, text))
+			progress_forget_all(p);
 		free(text);
 		return;
 	}
@@ -460,7 +275,7 @@ void progress_open(struct progress *p, const char *dir)
 
 void progress_close(struct progress *p)
 {
-	lessons_clear(p);
+	progress_forget_all(p);
 }
 
 const char *progress_notice(const struct progress *p)
@@ -499,7 +314,7 @@ void progress_set_resume(struct progress *p, const char *id, uint32_t hash,
 			return;
 		l->resume.valid = r->schedule != NULL;
 	} else {
-		resume_clear(&l->resume);
+		progress_resume_clear(&l->resume);
 	}
 	l->hash = hash;
 	l->dirty = 1;
@@ -551,10 +366,8 @@ static void merge_all(struct progress *file, const struct progress *mine)
 		}
 		if (!(f = progress_find(file, m->id, 1)))
 			continue;
-		struct progress_lesson copy = *m;
-		copy.resume.schedule = NULL;
-		*f = copy;
-		memset(&f->resume, 0, sizeof(f->resume));
+		*f = *m;
+		f->resume.schedule = NULL; /* f gets its own copy */
 		resume_copy(&f->resume, &m->resume);
 	}
 	for (unsigned i = 0; i < file->n; i++)
@@ -579,7 +392,7 @@ static int save_with(struct progress *p, const char *reset_id, int reset_all)
 		struct progress_lesson *l = &file.l[i];
 		if (!reset_all && !(reset_id && strcmp(l->id, reset_id) == 0))
 			continue;
-		resume_clear(&l->resume);
+		progress_resume_clear(&l->resume);
 		l->gen++;
 		l->done = 0;
 		l->best_score = l->best_asked = 0;
@@ -590,10 +403,10 @@ static int save_with(struct progress *p, const char *reset_id, int reset_all)
 	unlock_dir(fd);
 	if (rc) {
 		p->in_memory = 1;
-		lessons_clear(&file);
+		progress_forget_all(&file);
 		return -1;
 	}
-	lessons_clear(p);
+	progress_forget_all(p);
 	p->l = file.l;
 	p->n = file.n;
 	p->cap = file.cap;
@@ -612,7 +425,7 @@ int progress_reset(struct progress *p, const char *id)
 		struct progress_lesson *l = &p->l[i];
 		if (id && strcmp(l->id, id) != 0)
 			continue;
-		resume_clear(&l->resume);
+		progress_resume_clear(&l->resume);
 		l->done = 0;
 		l->best_score = l->best_asked = 0;
 		l->dirty = 0;

@@ -206,5 +206,8 @@ int ui_resume_restore(struct ui *u, const struct progress_resume *r, char *why, 
 	dt_session_goto(s, r->cursor);
 	u->score = r->score;
 	u->asked = r->asked;
+	/* Left on the blue screen: back on it (as after_step would put it). */
+	if (r->cursor == dt_session_head(s) && dt_session_view(s)->outcome.kind == DT_BUGCHECK)
+		u->screen = UI_BUGCHECK;
 	return 0;
 }

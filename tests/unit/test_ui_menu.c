@@ -19,7 +19,8 @@
  * (checked cell by cell: the text golden cannot show styles).
  *
  * Resume tests open a lesson, take story pieces (and answers, and free
- * play), save, open the lesson again as the menu would and compare the
+ * play; a lesson left on the blue screen), save, open the lesson again
+ * as the menu would and compare the
  * whole lesson screen with the one before quitting, the status line
  * aside.
  */
@@ -466,6 +467,45 @@ START_TEST(test_resume_changed_lesson_restarts)
 }
 END_TEST
 
+/* An ISR that passes a nil handle: bug check 0x10D on the first event. */
+static const char nil_lesson[] =
+	"lesson { api = 1, id = \"nil-handle\", title = \"A nil handle\", cpus = 1 }\n"
+	"local dev = device { name = \"nic\", irql = 5, affinity = { 0 } }\n"
+	"local status, irq = WdfInterruptCreate(dev, {\n"
+	"  EvtInterruptIsr = function(interrupt, message_id)\n"
+	"    WdfInterruptQueueDpcForIsr(nil)\n"
+	"    return true\n"
+	"  end,\n"
+	"  EvtInterruptDpc = function(interrupt, device) end,\n"
+	"})\n"
+	"story { \"The ISR passes a nil handle.\", fire(dev, { cpu = 0 }), run_to_end() }\n";
+
+START_TEST(test_resume_on_the_blue_screen)
+{
+	struct menu_fx f;
+	char err[512], path[128];
+	fx_open(&f, 80, 24, 0);
+	snprintf(path, sizeof(path), "%s/nil.lua", f.dir);
+	FILE *fp = fopen(path, "w");
+	ck_assert_ptr_nonnull(fp);
+	fputs(nil_lesson, fp);
+	fclose(fp);
+	ck_assert_int_eq(ui_open_lesson(&f.u, path, 1, err, sizeof(err)), 0);
+	for (int i = 0; i < 50 && f.u.screen == UI_LESSON; i++)
+		key(&f, '\r');
+	ck_assert_int_eq(f.u.screen, UI_BUGCHECK);
+	char *before = screen_text(&f);
+	ui_resume_save(&f.u);
+	ck_assert_int_eq(ui_open_lesson(&f.u, path, 1, err, sizeof(err)), 0);
+	ck_assert_int_eq(f.u.screen, UI_BUGCHECK);
+	char *after = screen_text(&f);
+	ck_assert_str_eq(before, after);
+	free(before);
+	free(after);
+	fx_close(&f);
+}
+END_TEST
+
 START_TEST(test_finishing_records_and_stays)
 {
 	struct menu_fx f;
@@ -507,6 +547,7 @@ Suite *ui_menu_suite(void)
 	tcase_add_test(tc, test_resume_after_stepping_back);
 	tcase_add_test(tc, test_resume_free_play);
 	tcase_add_test(tc, test_resume_changed_lesson_restarts);
+	tcase_add_test(tc, test_resume_on_the_blue_screen);
 	tcase_add_test(tc, test_finishing_records_and_stays);
 	suite_add_tcase(s, tc);
 	return s;

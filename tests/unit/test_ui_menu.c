@@ -19,10 +19,9 @@
  * (checked cell by cell: the text golden cannot show styles).
  *
  * Resume tests open a lesson, take story pieces (and answers, and free
- * play; a lesson left on the blue screen), save, open the lesson again
- * as the menu would and compare the
- * whole lesson screen with the one before quitting, the status line
- * aside.
+ * play; one is left on the blue screen), save, open the lesson again as
+ * the menu would and compare the whole screen with the one before
+ * quitting, the status line aside.
  */
 #include <dirent.h>
 #include <errno.h>

@@ -7,9 +7,9 @@
  * the repository's lessons/ (run from the repository root, as make
  * check-unit does) and drives the menu with its own key handler.
  *
- * Goldens (tests/golden/ui/menu_*_80x24.txt, compared byte for byte, the
- * way test_ui_screens.c does; DT_UPDATE_GOLDENS=1 make check-unit
- * SUITE=ui_menu writes them instead, then read the diff):
+ * Goldens (tests/golden/ui/menu_*_80x24.txt, compared byte for byte by
+ * golden_fx.c as test_ui_screens.c does; DT_UPDATE_GOLDENS=1 make
+ * check-unit SUITE=ui_menu writes them instead, then read the diff):
  *   menu_marks_80x24        lesson 02 done with its best score, 03 in
  *                           progress at step 4, 06 changed since it was
  *                           left (its record's hash is not the lesson's)
@@ -31,11 +31,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "golden_fx.h"
 #include "testutil.h"
 #include "ui_int.h"
 #include "ui_term.h"
 
-#define GOLDEN_DIR "tests/golden/ui"
 #define L02 "lessons/02-first-interrupt.lua"
 #define L03 "lessons/03-queued-once.lua"
 #define L06 "lessons/06-two-dpcs.lua"
@@ -141,40 +141,10 @@ static int has(struct menu_fx *f, const char *needle)
 	return found;
 }
 
-static char *read_all(const char *path)
-{
-	FILE *fp = fopen(path, "rb");
-	if (!fp)
-		return NULL;
-	static char buf[1 << 16];
-	size_t n = fread(buf, 1, sizeof(buf) - 1, fp);
-	fclose(fp);
-	buf[n] = '\0';
-	return strdup(buf);
-}
-
 static void golden(struct menu_fx *f, const char *name)
 {
-	char path[256];
 	char *text = screen_text(f);
-	snprintf(path, sizeof(path), GOLDEN_DIR "/%s.txt", name);
-	const char *e = getenv("DT_UPDATE_GOLDENS");
-	if (e && strcmp(e, "1") == 0) {
-		FILE *fp = fopen(path, "wb");
-		ck_assert_msg(fp != NULL, "cannot write %s", path);
-		fputs(text, fp);
-		fclose(fp);
-		free(text);
-		return;
-	}
-	char *want = read_all(path);
-	ck_assert_msg(want != NULL, "no golden %s (DT_UPDATE_GOLDENS=1 writes it)", path);
-	if (strcmp(want, text) != 0) {
-		fprintf(stderr, "%s", text);
-		ck_abort_msg("%s differs from the screen (on stderr); an intended change: "
-			     "DT_UPDATE_GOLDENS=1 make check-unit SUITE=ui_menu", path);
-	}
-	free(want);
+	golden_match(name, text, f->u.grid.w, f->u.grid.h, "ui_menu");
 	free(text);
 }
 
@@ -436,7 +406,7 @@ START_TEST(test_resume_changed_lesson_restarts)
 	struct menu_fx f;
 	char err[512], path[128];
 	fx_open(&f, 80, 24, 0);
-	char *src = read_all(L03);
+	char *src = golden_read_file(L03);
 	ck_assert_ptr_nonnull(src);
 	snprintf(path, sizeof(path), "%s/03-copy.lua", f.dir);
 	FILE *fp = fopen(path, "w");

@@ -74,7 +74,7 @@ static int open_lesson(struct ui *u, char *err_out, size_t size)
 	return 0;
 }
 
-static void close_lesson(struct ui *u)
+void ui_close_lesson(struct ui *u)
 {
 	if (!u->rt)
 		return;
@@ -91,7 +91,7 @@ static void close_lesson(struct ui *u)
 int ui_restart(struct ui *u)
 {
 	char err[512];
-	close_lesson(u);
+	ui_close_lesson(u);
 	if (open_lesson(u, err, sizeof(err))) {
 		snprintf(u->status, sizeof(u->status), "%.190s", err);
 		return -1;
@@ -100,14 +100,9 @@ int ui_restart(struct ui *u)
 	return 0;
 }
 
-void ui_close_lesson(struct ui *u)
-{
-	close_lesson(u);
-}
-
 int ui_open_lesson(struct ui *u, const char *path, int resume, char *err, size_t size)
 {
-	close_lesson(u);
+	ui_close_lesson(u);
 	if (path != u->lesson_path)
 		snprintf(u->lesson_path, sizeof(u->lesson_path), "%s", path);
 	u->opt.lesson = u->lesson_path;
@@ -125,7 +120,7 @@ int ui_open_lesson(struct ui *u, const char *path, int resume, char *err, size_t
 			break;
 		}
 		/* The record no longer replays: start over, say why. */
-		close_lesson(u);
+		ui_close_lesson(u);
 		if (open_lesson(u, err, size))
 			return -1;
 		snprintf(u->status, sizeof(u->status), "could not resume (%.150s): starting over",
@@ -207,7 +202,7 @@ int ui_run(const struct ui_options *o)
 	struct ui_term_options to = { .no_color = o->no_color, .ascii = o->ascii };
 	if (ui_term_open(&to) != UI_TERM_OK) {
 		fprintf(stderr, "dpctutor: cannot start the terminal UI (is TERM set?)\n");
-		close_lesson(&u);
+		ui_close_lesson(&u);
 		ui_menu_free(&u);
 		progress_close(&progress);
 		return 1;
@@ -228,7 +223,7 @@ int ui_run(const struct ui_options *o)
 	ui_term_close();
 	ui_resume_save(&u); /* q, Ctrl-C and SIGTERM all come here */
 	ui_grid_free(&u.grid);
-	close_lesson(&u);
+	ui_close_lesson(&u);
 	ui_menu_free(&u);
 	progress_close(&progress);
 	return 0;

@@ -1,7 +1,8 @@
 /*
  * main.c - the dpctutor command line.
  *
- *   dpctutor [LESSON]               the tutor's terminal UI (the first lesson if none)
+ *   dpctutor [LESSON]               the tutor's terminal UI (the lesson menu if none)
+ *   dpctutor --reset-progress       forget every lesson's progress
  *   dpctutor --check [-v] [LESSON...]  verify lessons (all when none named)
  *   dpctutor --plain LESSON         the story as plain lines, no curses
  *   dpctutor --list [--rules]       the lessons found (or the rule cards)
@@ -24,6 +25,7 @@
 #include "checker.h"
 #include "explorer.h"
 #include "lessons.h"
+#include "progress.h"
 #include "rules.h"
 #include "script.h"
 #include "story.h"
@@ -42,6 +44,7 @@ struct cli {
 	struct check_options co;
 	struct explore_options eo;
 	int no_color, ascii, first_frame;
+	int reset_progress;
 };
 
 static void usage(FILE *f)
@@ -49,12 +52,15 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: dpctutor [OPTIONS] [LESSON]\n"
 		"Learn how Windows drivers handle interrupts: ISRs, DPCs, work items, locks.\n"
+		"Without LESSON the lesson menu opens; in a lesson, m goes back to it.\n"
 		"\n"
 		"  --check [-v] [LESSON...]  verify lessons (all found lessons when none named);\n"
 		"                            -v prints each transcript and every check\n"
 		"  --plain LESSON            print the lesson's story and events as plain lines\n"
 		"  --list [--rules]          list the lessons found (or the rule cards)\n"
 		"  --new NAME                write NAME.lua, a lesson skeleton that passes --check\n"
+		"  --reset-progress          forget every lesson's progress (completions, scores,\n"
+		"                            where you left off)\n"
 		"  --watch FILE              re-run --check on FILE whenever it changes\n"
 		"  --explore LESSON          every outcome within the bounds, with witnesses;\n"
 		"                            exit 1 when the challenge's invariant can fail\n"
@@ -75,8 +81,11 @@ static void usage(FILE *f)
 		"lessons/ beside the build directory, then the installed data directory\n"
 		"(%s).\n"
 		"\n"
-		"In the tutor, ? lists the keys; 0-9 step a CPU, c N Enter steps CPU N.\n"
-		"See dpctutor(1) for the keys, files and environment.\n",
+		"Progress (finished lessons, best scores, where you left off) is kept in\n"
+		"$XDG_STATE_HOME/dpctutor/progress (default ~/.local/state/dpctutor/progress).\n"
+		"\n"
+		"In the tutor, ? lists the keys; 0-9 step a CPU, c N Enter steps CPU N,\n"
+		"m opens the lesson menu.  See dpctutor(1) for the keys, files and environment.\n",
 		lessons_installed_dir());
 }
 
@@ -104,7 +113,7 @@ static int parse(int argc, char **argv, struct cli *c)
 {
 	enum { O_CHECK = 256, O_PLAIN, O_LIST, O_RULES, O_NEW, O_WATCH, O_SEED, O_CPUS,
 	       O_LESSONS, O_VERSION, O_VARIANT, O_EXPLORE, O_MAXP, O_MAXE, O_MAXS,
-	       O_NOREDUCE, O_NOCOLOR, O_ASCII, O_FIRSTFRAME };
+	       O_NOREDUCE, O_NOCOLOR, O_ASCII, O_FIRSTFRAME, O_RESET };
 	static const struct option longopts[] = {
 		{ "check", no_argument, NULL, O_CHECK }, { "plain", no_argument, NULL, O_PLAIN },
 		{ "list", no_argument, NULL, O_LIST }, { "rules", no_argument, NULL, O_RULES },
@@ -122,6 +131,7 @@ static int parse(int argc, char **argv, struct cli *c)
 		{ "no-color", no_argument, NULL, O_NOCOLOR },
 		{ "ascii", no_argument, NULL, O_ASCII },
 		{ "exit-after-first-frame", no_argument, NULL, O_FIRSTFRAME },
+		{ "reset-progress", no_argument, NULL, O_RESET },
 		{ "verbose", no_argument, NULL, 'v' }, { "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, O_VERSION }, { NULL, 0, NULL, 0 },
 	};
@@ -143,6 +153,7 @@ static int parse(int argc, char **argv, struct cli *c)
 		case O_NOCOLOR: c->no_color = 1; break;
 		case O_ASCII: c->ascii = 1; break;
 		case O_FIRSTFRAME: c->first_frame = 1; break;
+		case O_RESET: c->reset_progress = 1; break;
 		case O_MAXP:
 			if (strcmp(optarg, "inf") == 0) {
 				c->eo.max_preemptions = DT_EXPLORE_UNBOUNDED;
@@ -267,6 +278,23 @@ static int run_check(int argc, char **argv, const struct cli *c)
 	return failed ? 1 : 0;
 }
 
+/* --reset-progress: forget every lesson in the progress file. */
+static int reset_progress(const struct cli *c, int argc)
+{
+	struct progress p;
+	if (c->mode != MODE_TUTOR || optind < argc)
+		return usage_error("%s takes no LESSON and no other mode", "--reset-progress");
+	progress_open(&p, NULL);
+	int rc = progress_reset(&p, NULL);
+	if (rc)
+		fprintf(stderr, "dpctutor: %s\n", progress_notice(&p)[0] ? progress_notice(&p)
+						: "cannot reset the progress");
+	else
+		printf("progress reset: %s/%s\n", p.dir, PROGRESS_FILE);
+	progress_close(&p);
+	return rc ? 1 : 0;
+}
+
 static int run_list(const struct cli *c)
 {
 	if (c->rules) {
@@ -319,6 +347,8 @@ int main(int argc, char **argv)
 	int rc = parse(argc, argv, &c);
 	if (rc)
 		return rc;
+	if (c.reset_progress)
+		return reset_progress(&c, argc);
 	switch (c.mode) {
 	case MODE_CHECK:
 		return run_check(argc, argv, &c);
@@ -345,17 +375,9 @@ int main(int argc, char **argv)
 			return usage_error("one LESSON at a time, got '%s' too", argv[optind + 1]);
 		if (optind >= argc && c.mode == MODE_PLAIN)
 			return usage_error("%s needs a LESSON", "--plain");
-		if (optind >= argc) {
-			/* No lesson named: the first one (the lesson menu comes later). */
-			struct lesson_list list;
-			lessons_find(c.lessons_dir, &list);
-			if (list.n == 0) {
-				fprintf(stderr, "dpctutor: no lessons found (see --help)\n");
-				return 1;
-			}
-			snprintf(path, sizeof(path), "%s", list.paths[0]);
-			lessons_free(&list);
-		} else if (lessons_resolve(c.lessons_dir, argv[optind], path, sizeof(path))) {
+		path[0] = '\0'; /* no lesson named: the lesson menu */
+		if (optind < argc &&
+		    lessons_resolve(c.lessons_dir, argv[optind], path, sizeof(path))) {
 			fprintf(stderr, "dpctutor: no lesson '%s' (try --list)\n", argv[optind]);
 			return 2;
 		}
@@ -363,11 +385,12 @@ int main(int argc, char **argv)
 			return run_plain(path, &c);
 		if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 			fprintf(stderr, "dpctutor: the tutor needs a terminal (for a transcript: "
-				"dpctutor --plain %s)\n", argv[optind] ? argv[optind] : path);
+				"dpctutor --plain %s)\n", argv[optind] ? argv[optind] : "LESSON");
 			return 2;
 		}
 		struct ui_options uo = {
-			.lesson = path, .no_color = c.no_color, .ascii = c.ascii,
+			.lesson = path[0] ? path : NULL, .lessons_dir = c.lessons_dir,
+			.no_color = c.no_color, .ascii = c.ascii,
 			.exit_after_first_frame = c.first_frame, .seed = c.co.seed,
 			.has_seed = c.co.has_seed, .cpus = c.co.cpus, .variant = c.co.variant,
 		};

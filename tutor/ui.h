@@ -13,7 +13,8 @@
 #include <stdint.h>
 
 struct ui_options {
-	const char *lesson;         /* path of the lesson to open */
+	const char *lesson;         /* path of the lesson to open, NULL: the lesson menu */
+	const char *lessons_dir;    /* --lessons DIR, for the menu's list (or NULL) */
 	int no_color;
 	int ascii;
 	int exit_after_first_frame; /* draw once and quit (start-up benchmark) */

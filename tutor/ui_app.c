@@ -1,7 +1,9 @@
 /*
- * ui_app.c - the UI's main loop: open the lesson, pick the screen, draw it
- * into the grid, blit, read a key, hand it to the screen.  KEY_RESIZE and
- * quitting are handled here and nowhere else.
+ * ui_app.c - the UI's main loop: open the lesson (or the lesson menu when
+ * none was named), pick the screen, draw it into the grid, blit, read a
+ * key, hand it to the screen.  KEY_RESIZE and quitting are handled here
+ * and nowhere else; so is the progress file's life: opened at start, the
+ * student's place saved when the program quits.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +39,10 @@ static struct story_io story_io;
 
 static int open_lesson(struct ui *u, char *err_out, size_t size)
 {
+	u->story_ticks = 0;
+	u->answers[0] = '\0';
+	u->answers_lost = 0;
+	u->score = u->asked = 0;
 	struct rt_options opt;
 	char *err = NULL;
 	rt_options_default(&opt);
@@ -55,6 +61,10 @@ static int open_lesson(struct ui *u, char *err_out, size_t size)
 	u->story_mode = u->story != NULL;
 	u->story_done = 0;
 	u->asking = 0;
+	u->prompt = UI_PROMPT_NONE;
+	u->screen = UI_LESSON;
+	u->log_sel = -1;
+	u->rr_last = -1;
 	const struct rt_lesson *l = rt_lesson(u->rt);
 	if (l->goal) {
 		char line[600];
@@ -64,8 +74,10 @@ static int open_lesson(struct ui *u, char *err_out, size_t size)
 	return 0;
 }
 
-static void close_lesson(struct ui *u)
+void ui_close_lesson(struct ui *u)
 {
+	if (!u->rt)
+		return;
 	story_finish(u->story);
 	u->story = NULL;
 	rt_close(u->rt);
@@ -79,12 +91,50 @@ static void close_lesson(struct ui *u)
 int ui_restart(struct ui *u)
 {
 	char err[512];
-	close_lesson(u);
+	ui_close_lesson(u);
 	if (open_lesson(u, err, sizeof(err))) {
 		snprintf(u->status, sizeof(u->status), "%.190s", err);
 		return -1;
 	}
 	snprintf(u->status, sizeof(u->status), "restarted");
+	return 0;
+}
+
+int ui_open_lesson(struct ui *u, const char *path, int resume, char *err, size_t size)
+{
+	ui_close_lesson(u);
+	if (path != u->lesson_path)
+		snprintf(u->lesson_path, sizeof(u->lesson_path), "%s", path);
+	u->opt.lesson = u->lesson_path;
+	u->status[0] = '\0';
+	if (open_lesson(u, err, size))
+		return -1;
+	const struct rt_lesson *l = rt_lesson(u->rt);
+	struct progress_lesson *pl = u->progress ? progress_find(u->progress, l->id, 0) : NULL;
+	switch (resume ? progress_mark_of(pl, l->hash) : PROGRESS_NEW) {
+	case PROGRESS_STARTED: {
+		char why[200];
+		if (ui_resume_restore(u, &pl->resume, why, sizeof(why)) == 0) {
+			snprintf(u->status, sizeof(u->status),
+				 "resumed where you left off (R starts over)");
+			break;
+		}
+		/* The record no longer replays: start over, say why. */
+		ui_close_lesson(u);
+		if (open_lesson(u, err, size))
+			return -1;
+		snprintf(u->status, sizeof(u->status), "could not resume (%.150s): starting over",
+			 why);
+		break;
+	}
+	case PROGRESS_CHANGED:
+		snprintf(u->status, sizeof(u->status),
+			 "the lesson changed since you left it: it starts over "
+			 "(its completion is kept)");
+		break;
+	default:
+		break;
+	}
 	return 0;
 }
 
@@ -107,7 +157,7 @@ static void key(struct ui *u, int k)
 			u->quit = 1;
 		return;
 	}
-	if (k == 'q' && u->screen >= UI_TIMELINE) {
+	if (k == 'q' && u->screen >= UI_TIMELINE && u->screen <= UI_RULES) {
 		u->quit = 1; /* q quits from the timeline, debugger, glossary, rules */
 		return;
 	}
@@ -118,18 +168,31 @@ int ui_run(const struct ui_options *o)
 {
 	struct ui u;
 	char err[512];
+	struct progress progress;
 	memset(&u, 0, sizeof(u));
 	u.opt = *o;
 	u.rr_last = -1;
 	u.log_sel = -1;
-	if (open_lesson(&u, err, sizeof(err))) {
-		fprintf(stderr, "dpctutor: %s\n", err);
-		return 1;
+	progress_open(&progress, NULL);
+	u.progress = &progress;
+	if (o->lesson) {
+		if (ui_open_lesson(&u, o->lesson, 1, err, sizeof(err))) {
+			fprintf(stderr, "dpctutor: %s\n", err);
+			progress_close(&progress);
+			return 1;
+		}
+	} else {
+		ui_menu_load(&u);
+		u.screen = UI_MENU;
 	}
+	if (progress_notice(&progress)[0]) /* one line, on the first screen */
+		snprintf(u.status, sizeof(u.status), "%.199s", progress_notice(&progress));
 	struct ui_term_options to = { .no_color = o->no_color, .ascii = o->ascii };
 	if (ui_term_open(&to) != UI_TERM_OK) {
 		fprintf(stderr, "dpctutor: cannot start the terminal UI (is TERM set?)\n");
-		close_lesson(&u);
+		ui_close_lesson(&u);
+		ui_menu_free(&u);
+		progress_close(&progress);
 		return 1;
 	}
 	int w, h;
@@ -146,7 +209,10 @@ int ui_run(const struct ui_options *o)
 		key(&u, k);
 	}
 	ui_term_close();
+	ui_resume_save(&u); /* q, Ctrl-C and SIGTERM all come here */
 	ui_grid_free(&u.grid);
-	close_lesson(&u);
+	ui_close_lesson(&u);
+	ui_menu_free(&u);
+	progress_close(&progress);
 	return 0;
 }

@@ -4,6 +4,8 @@
 #ifndef DT_UI_INT_H
 #define DT_UI_INT_H
 
+#include "lessons.h"
+#include "progress.h"
 #include "script.h"
 #include "story.h"
 #include "ui.h"
@@ -18,10 +20,21 @@ enum ui_screen {
 	UI_DEBUGGER,  /* d: simulated !irql, !dpcs, !wdfkd.wdfinterrupt (ui_debugger.c) */
 	UI_GLOSSARY,  /* G: the glossary (ui_glossary.c) */
 	UI_RULES,     /* K: every rule card (ui_glossary.c) */
+	UI_MENU,      /* the lesson menu (ui_menu.c) */
 };
 
 /* What the lesson screen shows under the CPUs: s cycles them. */
 enum ui_source { UI_SOURCE_OFF = 0, UI_SOURCE_LUA, UI_SOURCE_C };
+
+/* A lesson as the menu lists it (ui_menu.c). */
+struct ui_menu_item {
+	char *path;
+	char id[PROGRESS_ID_MAX];
+	char title[120];
+	char goal[300];
+	uint32_t hash;             /* the lesson's content hash now */
+	char error[160];           /* why it does not load, "" when it does */
+};
 
 enum ui_prompt {
 	UI_PROMPT_NONE = 0,
@@ -61,6 +74,18 @@ struct ui {
 	/* h: hint tiers shown so far, for the question asked (hint_ask = the
 	 * `asked` count it belongs to) and for the lesson's first challenge */
 	unsigned hint_tier, hint_ask, challenge_tier;
+	/* progress (progress.h) and resuming (ui_resume.c) */
+	struct progress *progress; /* NULL: nothing is recorded (the tests) */
+	char lesson_path[1024];    /* the open lesson's file (opt.lesson points here) */
+	unsigned story_ticks;      /* story pieces taken since the lesson (re)started */
+	char answers[PROGRESS_ANSWERS_MAX + 1]; /* the answers given, '1'..'9' */
+	int answers_lost;          /* more answers than a resume record holds */
+	/* the lesson menu (ui_menu.c) */
+	struct ui_menu_item menu[LESSONS_MAX];
+	unsigned nmenu;
+	int menu_sel;
+	int menu_confirm;          /* asking "reset this lesson? (y/n)" */
+	char menu_back[1024];      /* the lesson m left, for Esc; "" none */
 };
 
 /* ui_lesson.c */
@@ -69,6 +94,22 @@ void ui_lesson_key(struct ui *u, int key);
 void ui_story_line(struct ui *u, const char *text);
 /* ui_app.c */
 int ui_restart(struct ui *u);
+/* Open the lesson at path (closing any open one); resume: where the
+ * progress file says the student left it.  0, or -1 with a message. */
+int ui_open_lesson(struct ui *u, const char *path, int resume, char *err, size_t size);
+void ui_close_lesson(struct ui *u);
+/* ui_menu.c */
+void ui_menu_open(struct ui *u);   /* save, close the lesson, list the lessons */
+void ui_menu_load(struct ui *u);   /* (re)read the lesson list */
+void ui_menu_free(struct ui *u);
+void ui_menu_draw(struct ui *u);
+void ui_menu_key(struct ui *u, int key);
+/* A click at (x, y): selects a row, or opens the selected one. */
+void ui_menu_click(struct ui *u, int x, int y);
+/* ui_resume.c */
+void ui_resume_save(struct ui *u);  /* where the student is, into the progress file */
+int ui_resume_restore(struct ui *u, const struct progress_resume *r, char *why, size_t size);
+void ui_lesson_finished(struct ui *u); /* the story reached its end */
 /* ui_screens.c */
 void ui_screen_draw(struct ui *u);
 void ui_screen_keypress(struct ui *u, int key);

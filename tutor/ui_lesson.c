@@ -9,7 +9,7 @@
  * future; e fires a device event; t dispatches a thread; g runs to the
  * end; j jumps to a step; R restarts; s cycles the source views; h shows
  * the next hint; T, d, G, K open the timeline, the debugger panel, the
- * glossary and the rule cards; ? help; q quits.
+ * glossary and the rule cards; m the lesson menu; ? help; q quits.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -387,11 +387,12 @@ static void draw_footer(struct ui *u)
 	static const char *const prompt[] = { "type your choice", "Esc cancels", NULL };
 	static const char *const story[] = { "Spc next", "Enter pause", "b/f back/redo",
 					     "0-9 CPU", "e event", "n next", "w why", "g end",
-					     "s source", "h hint", "T timeline", "c N CPU", NULL };
+					     "s source", "h hint", "T timeline", "c N CPU", "m menu",
+					     NULL };
 	static const char *const free_play[] = { "0-9 CPU", "Spc any", "b/f back/redo",
 						 "e event", "t thread", "n next", "w why",
 						 "s source", "g end", "j jump", "h hint",
-						 "T timeline", "c N CPU", NULL };
+						 "T timeline", "c N CPU", "m menu", NULL };
 	struct ui_grid *g = &u->grid;
 	int y = g->h - 1;
 	const char *always = " ? help  q quit ";
@@ -531,6 +532,7 @@ static void story_piece(struct ui *u, int until_pause)
 	for (int guard = 0; guard < 100000; guard++) {
 		unsigned lines_before = u->nstory;
 		enum story_tick t = story_advance(u->story);
+		u->story_ticks++; /* a resume replays this many (ui_resume.c) */
 		if (t == STORY_TICK_ASK) {
 			u->asking = 1;
 			return;
@@ -554,8 +556,10 @@ static void story_piece(struct ui *u, int until_pause)
 			else
 				snprintf(u->status, sizeof(u->status),
 					 "the story is over: play freely, R restarts, q quits "
-					 "(dpctutor --list shows the other lessons)");
+					 "(m: the lesson menu)");
 			u->story_mode = 0;
+			if (t == STORY_TICK_DONE)
+				ui_lesson_finished(u);
 			after_step(u);
 			return;
 		}
@@ -848,6 +852,13 @@ static void answer(struct ui *u, int k)
 		return;
 	char line[200];
 	story_answer(u->story, (int)i);
+	size_t na = strlen(u->answers);
+	if (na < PROGRESS_ANSWERS_MAX) {
+		u->answers[na] = (char)k;
+		u->answers[na + 1] = '\0';
+	} else {
+		u->answers_lost = 1;
+	}
 	snprintf(line, sizeof(line), "you: %s", q->choices[i]);
 	ui_story_line(u, line);
 	u->asking = 0;
@@ -905,6 +916,9 @@ void ui_lesson_key(struct ui *u, int k)
 		return;
 	case 'R':
 		ui_restart(u);
+		return;
+	case 'm':
+		ui_menu_open(u);
 		return;
 	case 'j':
 		u->prompt = UI_PROMPT_JUMP;

@@ -1,6 +1,7 @@
 /*
  * ui_screens.c - the screens besides the lesson: help (every key), the
- * bug check (a full blue screen), and "enlarge the terminal".
+ * bug check (a full blue screen), and "enlarge the terminal"; the lesson
+ * menu has its own file (ui_menu.c).
  */
 #include <stdio.h>
 #include <string.h>
@@ -17,17 +18,16 @@ static const char *const help_lines[] = {
 	"  1-9      answer a question (when one is asked)",
 	"  0-9      step that CPU (in the story, asks to play freely first)",
 	"  c N Enter  step CPU N, any number (c12 Enter); Esc cancels",
-	"  b, Left  step back: view the step before (nothing re-runs)",
-	"  f, Right redo: the recorded future, one step",
+	"  b/f      step back (nothing re-runs) / redo the recorded future",
 	"  e        fire a device event, then pick the CPU that receives it",
 	"  t        dispatch a ready thread onto a CPU",
 	"  n        run to the next notable event (an ISR, a queue call...)",
 	"  w        why? a log line's rule card and the step that caused it",
 	"  s        the lesson's source: Lua, then its C if any, then off",
 	"  h        the next hint; after a challenge's last, its replay",
-	"  T        the timeline of every CPU;  d  the debugger panel",
-	"  G, K     the glossary; every rule card",
+	"  T d G K  the timeline; the debugger panel; glossary; rule cards",
 	"  g        run to the end;  j  jump to step N;  R  restart",
+	"  m        the lesson menu (your place in this lesson is saved first)",
 	"  ?        this help;  q  quit",
 	"",
 	"A step on a CPU while viewing the past branches: the recorded future",
@@ -50,7 +50,7 @@ void ui_help_draw(struct ui *u)
 void ui_help_key(struct ui *u, int key)
 {
 	(void)key;
-	u->screen = UI_LESSON;
+	u->screen = u->rt ? UI_LESSON : UI_MENU; /* back where help was asked */
 }
 
 /* Text wrapped at spaces into width w from (x, y); the next free row. */
@@ -245,6 +245,8 @@ void ui_screen_draw(struct ui *u)
 		ui_bugcheck_draw(u);
 	else if (u->screen == UI_WHY)
 		ui_why_draw(u);
+	else if (u->screen == UI_MENU || !u->rt)
+		ui_menu_draw(u);
 	else if (u->screen == UI_TIMELINE)
 		ui_timeline_draw(u);
 	else if (u->screen == UI_DEBUGGER)
@@ -262,6 +264,9 @@ void ui_screen_draw(struct ui *u)
 void ui_screen_keypress(struct ui *u, int k)
 {
 	switch (u->screen) {
+	case UI_MENU:
+		ui_menu_key(u, k);
+		break;
 	case UI_HELP:
 		ui_help_key(u, k);
 		break;

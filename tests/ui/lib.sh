@@ -51,6 +51,10 @@
 #   $UI_TUTOR              the dpctutor binary (absolute path)
 #   $UI_ROOT               the repository; $UI_LESSONS its lessons/
 #   $UI_TEST_TMP           a scratch directory for the running test
+#   $UI_STATE              the test's private XDG_STATE_HOME: every program
+#                          a test starts (start, start_shell) keeps its
+#                          progress in $UI_STATE/dpctutor, shared by the
+#                          runs of one test and by no other test
 #
 # For run.sh: ui_init TUTOR, ui_test, ui_run_one STEM FUNCTION DESC, ui_summary.
 
@@ -58,6 +62,10 @@ set -u
 
 export LANG=C.UTF-8
 unset LC_ALL LC_CTYPE LC_MESSAGES NO_COLOR DPCTUTOR_LESSONS
+# Never the real ~/.local/state: ui_run_one points this at the test's own
+# directory before the test runs; until then, at nothing writable.
+export XDG_STATE_HOME=/nonexistent-dpctutor-ui-state
+UI_STATE=
 
 UI_TIMEOUT=${UI_TIMEOUT:-10}
 
@@ -217,7 +225,8 @@ start() {
 	local status_file=$UI_TEST_TMP/exit.$UI_CUR
 	rm -f "$status_file"
 	tmx new-session -d -s "$UI_CUR" -x "$w" -y "$h" -c "$UI_ROOT" \
-		env -u NO_COLOR -u LC_ALL -u LC_CTYPE LANG=C.UTF-8 "${envs[@]}" \
+		env -u NO_COLOR -u LC_ALL -u LC_CTYPE LANG=C.UTF-8 \
+		XDG_STATE_HOME="$UI_STATE" "${envs[@]}" \
 		/bin/sh -c 'f=$1; shift; "$@"; echo $? >"$f.tmp"; mv "$f.tmp" "$f"' sh \
 		"$status_file" "$UI_TUTOR" "$@" ||
 		fail "start: tmux new-session $UI_CUR failed"
@@ -235,7 +244,8 @@ start_shell() {
 	UI_CUR=$1
 	UI_LAST=
 	tmx new-session -d -s "$UI_CUR" -x "$w" -y "$h" -c "$UI_ROOT" \
-		env -u NO_COLOR -u LC_ALL -u LC_CTYPE -u ENV LANG=C.UTF-8 'PS1=uitest$ ' /bin/sh ||
+		env -u NO_COLOR -u LC_ALL -u LC_CTYPE -u ENV LANG=C.UTF-8 \
+		XDG_STATE_HOME="$UI_STATE" 'PS1=uitest$ ' /bin/sh ||
 		fail "start_shell: tmux new-session $UI_CUR failed"
 	wait_for -r '^uitest\$'
 }
@@ -411,7 +421,9 @@ ui_kill_test_sessions() {
 ui_run_one() {
 	local name="$1/$2" desc=$3 t0 t1 rc known=0
 	UI_TEST_TMP=$UI_TMP/$2
-	mkdir -p "$UI_TEST_TMP"
+	UI_STATE=$UI_TEST_TMP/state
+	mkdir -p "$UI_TEST_TMP" "$UI_STATE"
+	export XDG_STATE_HOME=$UI_STATE
 	t0=$(ui_now)
 	echo "$name: $desc"
 	(

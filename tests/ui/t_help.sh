@@ -8,8 +8,7 @@ help_has_every_key() {
 	expect_screen_has -r '  Enter +follow the story to its next pause'
 	expect_screen_has -r '  1-9 +answer a question'
 	expect_screen_has -r '  0-9 +step that CPU'
-	expect_screen_has -r '  b, Left +step back'
-	expect_screen_has -r '  f, Right +redo'
+	expect_screen_has -r '  b/f +step back \(nothing re-runs\) / redo'
 	expect_screen_has -r '  e +fire a device event'
 	expect_screen_has -r '  t +dispatch a ready thread'
 	expect_screen_has -r '  g +run to the end'
@@ -18,8 +17,8 @@ help_has_every_key() {
 	expect_screen_has -r '  w +why\?'
 	expect_screen_has -r '  s +(show )?the lesson.s source'
 	expect_screen_has -r '  h +the next hint'
-	expect_screen_has -r '  T +the timeline.*;  d  the debugger panel'
-	expect_screen_has -r '  G, K +the glossary; every rule card'
+	expect_screen_has -r '  T d G K +the timeline; the debugger panel; glossary; rule cards'
+	expect_screen_has -r '  m +the lesson menu'
 	expect_screen_has -r '(  |;  )R +restart'
 	expect_screen_has -r '  \? +this help;  q  quit'
 	expect_screen_has "Press any key to go back."
@@ -65,8 +64,7 @@ footer_keys_in_help() {
 		key=${group%% *}
 		case $key in
 		Spc) pats=("  Space ") ;;
-		b/f) pats=("  b, Left " "  f, Right ") ;;
-		b) pats=("  b, Left ") ;;
+		b/f | b) pats=("  b/f ") ;;
 		q) pats=(";  q  quit") ;;
 		*) pats=("  $key ") ;;
 		esac

@@ -92,7 +92,7 @@ resize_sequence() {
 	expect_screen_has -r '\? help  q quit$'
 	lines_are 24
 	resize 200 60
-	wait_for -r 'c N CPU +\? help  q quit$'
+	wait_for -r 'c N CPU  m menu +\? help  q quit$'
 	expect_screen_has -r "step $n/$m "
 	expect_screen_has -r '^CPU0 IRQL'
 	expect_screen_has -r '^CPU1 IRQL'

@@ -557,7 +557,7 @@ END_TEST
  * so the hint and C-view tests rest on a valid lesson. */
 START_TEST(test_c_view_lesson_checks)
 {
-	char *src = read_file_all(LCV), *out = NULL;
+	char *src = golden_read_file(LCV), *out = NULL;
 	ck_assert_ptr_nonnull(src);
 	int rc = sfx_check(src, 0, &out);
 	ck_assert_msg(rc == 0 && strstr(out, "PASS"), "--check: %s", out ? out : "?");

@@ -170,7 +170,7 @@ static const char *const footer_items[] = {
 	"Spc next", "Enter pause", "b/f back/redo", "0-9 CPU", "e event", "n next",
 	"w why", "g end", "Spc any", "t thread", "s source", "j jump", "c N CPU", "0-9/cN CPU",
 	"1-9 answer", "b back", "type your choice", "Esc cancels", "s src", "h hint",
-	"T timeline", "type your choice, Esc cancels",
+	"T timeline", "type your choice, Esc cancels", "m menu",
 };
 
 /* The footer: "? help  q quit" at its right end, only whole items left of it. */
@@ -241,7 +241,7 @@ static unsigned check_layout_of(struct scr *s, unsigned cpus, unsigned *shown_ou
 	char *text = scr_text(s);
 	char buf[1024], want[64];
 
-	check_shape("lesson screen", text, w, h);
+	golden_check_shape("lesson screen", text, w, h);
 	ck_screen_msg(strstr(text, "\xEF\xBF\xBD") == NULL, text, "U+FFFD on the screen");
 
 	/* The title row: the lesson and the step counter. */

@@ -44,6 +44,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "golden_fx.h"
 #include "narrate.h"
 #include "testutil.h"
 #include "ui_fx.h"
@@ -376,9 +377,9 @@ START_TEST(test_golden_files_shape)
 			      "%s/%s is not named NAME_WxH.txt", GOLDEN_DIR, name);
 		char path[512];
 		snprintf(path, sizeof(path), "%s/%s", GOLDEN_DIR, name);
-		char *text = read_file_all(path);
+		char *text = golden_read_file(path);
 		ck_assert_ptr_nonnull(text);
-		check_shape(path, text, w, h);
+		golden_check_shape(path, text, w, h);
 		free(text);
 		files++;
 	}

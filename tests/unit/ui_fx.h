@@ -11,10 +11,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "golden_fx.h"
 #include "testutil.h"
 #include "ui_int.h"
 
-#define GOLDEN_DIR "tests/golden/ui"
 #define L02 "lessons/02-first-interrupt.lua"
 #define L03 "lessons/03-queued-once.lua"
 #define L06 "lessons/06-two-dpcs.lua"
@@ -26,17 +26,6 @@ struct scr {
 	char unreadable[2048]; /* what readable() found cut, "" for nothing */
 };
 
-/*
- * ck_assert_msg that first prints the screen to stderr when cond fails:
- * Check's messages are too short to carry a 160x48 screen.
- */
-#define ck_screen_msg(cond, screen, ...)                                  \
-	do {                                                               \
-		if (!(cond)) {                                             \
-			fprintf(stderr, "%s", (screen));                   \
-			ck_abort_msg(__VA_ARGS__);                         \
-		}                                                          \
-	} while (0)
 
 void scr_open(struct scr *s, const char *path, unsigned cpus, int w, int h);
 void scr_open_src(struct scr *s, const char *src, int w, int h);
@@ -48,10 +37,6 @@ char *grid_text(const struct ui_grid *g);
 char *scr_text(struct scr *s);
 const char *row(struct scr *s, int y);
 uint32_t cell(struct scr *s, int x, int y);
-void check_shape(const char *what, const char *text, int w, int h);
-char *read_file_all(const char *path);
-int updating(void);
-int first_diff(const char *a, const char *b, char *exp, char *act, size_t size);
 void golden(struct scr *s, const char *name);
 void has(struct scr *s, const char *needle);
 char *screen_words(struct scr *s);

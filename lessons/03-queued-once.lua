@@ -2,12 +2,12 @@
 -- A dpctutor lesson, licensed CC BY 4.0.
 lesson {
   api = 1, id = "queued-once", title = "Queued once until it runs", cpus = 2,
-  rules = { "R06", "R11", "R13" },
+  rules = { "R06", "R11", "R13" }, variants = { "take all", "take one" },
   goal = "See WdfInterruptQueueDpcForIsr return FALSE without losing work.",
   notes = "Ask the room what FALSE means before revealing it: most say 'an error'.",
 }
 
-local nic = device { name = "NIC", irql = 5, affinity = { 0 } }
+local nic = device { name = "NIC", irql = 5, affinity = { 0 }, free = 2 }
 local s = shared { pending = 0, handled = 0 }
 
 local status, irq = WdfInterruptCreate(nic, {
@@ -19,9 +19,13 @@ local status, irq = WdfInterruptCreate(nic, {
   EvtInterruptDpc = function(interrupt, device)
     WdfInterruptAcquireLock(interrupt)     -- take the saved work under the lock
     local n = s.pending
-    s.pending = 0
+    -- "take one" is the classic bug: one event per run, as if each
+    -- interrupt had its own DPC run. The rest waits for a run that never
+    -- comes, because the second queuing returned FALSE (R11).
+    local take = variant() == "take one" and math.min(n, 1) or n
+    s.pending = n - take
     WdfInterruptReleaseLock(interrupt)
-    s.handled = s.handled + n              -- and process it outside the lock
+    s.handled = s.handled + take           -- and process it outside the lock
   end,
 })
 assert(status == STATUS_SUCCESS)
@@ -35,24 +39,41 @@ story {
   ask { "What does WdfInterruptQueueDpcForIsr return this time?",
         about = returned("WdfInterruptQueueDpcForIsr"),
         choices = { "TRUE", "FALSE" }, answer = "FALSE",
+        hint = "Has CPU 0 dequeued the DPC the first ISR queued? Look at its queue line.",
         why = "The DPC is still queued on CPU 0, not yet dequeued (R11)." },
   "FALSE is not an error: the earlier queuing stands, and its DPC will run once.",
   ask { "How many events will the DPC handle?",
         about = value("handled"),
         choices = { "0", "1", "2" }, answer = "2",
+        hint = "Two ISRs saved work, but the DPC was queued only once.",
         why = "One DPC run takes all the work the ISRs saved (R11, R13)." },
   run_to_end(),
   expect(function() return s.handled == 2 end, "both events handled"),
   expect(function() return s.pending == 0 end, "nothing left behind"),
+  mark("One DPC run, two events"),
+  "A DPC that took one event per run would leave one behind: see the challenges (R11).",
 }
 
 challenge {
   kind = "exists", name = "merge",
   goal = "Make the NIC raise two events but its ISR run only once (R06).",
-  reach = function() return s.handled == 1 and s.pending == 0 end,
+  reach = function() return fired(nic) == 2 and s.handled == 1 and s.pending == 0 end,
   reference = "v1 cpus=2: e(NIC)@0 e(NIC)@0 0*20",
   hints = {
     "An interrupt that is already pending on a CPU does not become pending twice.",
     "Fire both events before CPU 0 takes the first one.",
+    "In free play: e, NIC, CPU 0, twice; then press 0 until the DPC is done.",
+  },
+}
+
+challenge {
+  kind = "forall", name = "take-all",
+  goal = "Pick the DPC that leaves no saved event behind, on any schedule of up to two "
+      .. "events (R11).",
+  invariant = function() return not finished() or s.pending == 0 end,
+  correct = "take all",
+  hints = {
+    "A FALSE from WdfInterruptQueueDpcForIsr adds no run: the queued DPC runs once.",
+    "So one run must take everything the ISRs saved since the last run.",
   },
 }

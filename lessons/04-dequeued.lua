@@ -76,7 +76,7 @@ challenge {
   reach = function()
     return finished() and s.while_running == 1 and s.runs == 2 and s.empty_runs == 0
   end,
-  reference = "v1 cpus=1: e(NIC)@0 0*16 e(NIC)@0 0*25",
+  reference = "v1 cpus=1: e(NIC)@0 0*16 e(NIC)@0 0*26",
   hints = {
     "The first run takes whatever is saved when it reads pending.",
     "Fire the second event after the DPC has read and cleared pending, before it returns.",

@@ -7,7 +7,7 @@ lesson {
       .. "scheduling it yourself, then pick the fix the explorer proves.",
   notes = "Let the room play the scheduler: whoever loses an update explains why.",
   variants = { "no lock", "spin lock", "automatic serialization", "interrupt lock" },
-  bounds = { preemptions = 2, events = 2, steps = 200 },
+  bounds = { preemptions = 1, events = 2, steps = 200 },
 }
 
 local v = variant()
@@ -72,26 +72,43 @@ story {
   ask { "CPU 1's ISR calls WdfInterruptQueueDpcForIsr. What does it return?",
         about = returned("WdfInterruptQueueDpcForIsr"),
         choices = { "TRUE", "FALSE" }, answer = "TRUE",
+        hint = "CPU 0 is running the DPC. Is the DPC still in CPU 0's queue?",
         why = "The DPC was dequeued on CPU 0 before its routine started (R13)." },
   ask { "Where does this second instance of EvtInterruptDpc run?",
         about = runs_on("EvtInterruptDpc"),
         choices = { "CPU 0, after the first", "CPU 1" }, answer = "CPU 1",
+        hint = "Whose queue did CPU 1's ISR put the DPC on?",
         why = "On the CPU whose call queued it, at the same time as the first (R12, R14)." },
   mark("Two instances of one DPC are running"),
   run_to_end(),
   expect(function() return s.fired == 2 end, "two events fired"),
   "This time every event was counted. Is that luck or a guarantee? Play the scheduler.",
+  "Either instance may finish first (R14). Each reads and writes pending and total in "
+    .. "separate steps, with no lock in this variant.",
 }
 
 challenge {
   kind = "exists", name = "lose-an-update",
-  goal = "Schedule the CPUs so that an event is lost: total ends below fired (R14).",
+  goal = "On ONE CPU: lose an event, so that total ends below fired. Fire both events "
+      .. "at CPU 0 and step only CPU 0.",
   reach = function() return finished() and s.total < s.fired end,
   reference = "v1 cpus=2: e(nic)@0 0*15 e(nic)@0 0*23",
   hints = {
-    "The two DPC instances read and write the same shared values in separate steps.",
-    "Let CPU 0 read pending, then let CPU 1 run its ISR and its whole DPC.",
-    "Press the hint key once more to replay the reference schedule.",
+    "An ISR preempts a DPC on its own CPU (R17): that is enough for a race.",
+    "Let CPU 0's DPC read pending, then fire the NIC at CPU 0 before it writes 0.",
+    "e nic CPU 0; press 0 until 'next: write pending'; e nic CPU 0; press 0 to the end.",
+  },
+}
+
+challenge {
+  kind = "exists", name = "count-twice",
+  goal = "With two instances at once, count an event twice: total ends above fired (R14).",
+  reach = function() return finished() and s.total > s.fired end,
+  reference = "v1 cpus=2: e(nic)@0 0*15 e(nic)@1 1*19 0*4",
+  hints = {
+    "Only two DPC instances holding the same old pending can both add it.",
+    "Let CPU 0 read pending; then CPU 1 runs its ISR and reads pending too.",
+    "Each instance then clears pending and adds what it read.",
   },
 }
 

@@ -33,18 +33,16 @@ local status, irq = WdfInterruptCreate(nic, {
 assert(status == STATUS_SUCCESS)
 
 story {
-  "Left: one pane per CPU. IRQL is the CPU's interrupt level: 0 is PASSIVE_LEVEL, "
-    .. "2 DISPATCH_LEVEL, 3 to 12 device levels (R01).",
-  "A pane's 'next' line is what that CPU does at its next step. Below the CPUs: the "
-    .. "interrupt object, the threads and the watched values.",
-  "Right: this story, and the log, one line per engine event with its rule. "
-    .. "Space: one piece of story. Enter: on to the next pause.",
+  "Left: a pane per CPU. IRQL is its interrupt level: 0 PASSIVE, 2 DISPATCH, 3-12 "
+    .. "device levels (R01).",
+  "'next' is what a CPU does at its next step. Below: the interrupt, threads, values.",
+  "Right: this story, then the log of engine events. Space: one piece of story; "
+    .. "Enter: on to the next pause.",
   run_until(runs_on("app")),
   mark("The thread app runs on CPU 0"),
-  "Press b to step back and f to redo: you look at the past, nothing runs again. "
-    .. "w explains the newest log line.",
-  "The NIC may interrupt CPU 0 or CPU 1, its affinity set. The interrupt controller "
-    .. "picks one; here the story picks CPU 1 (R04).",
+  "b steps back, f redoes: you view the past, nothing re-runs. w: why? for a log line.",
+  "The NIC may interrupt CPU 0 or 1. The interrupt controller picks one; here the "
+    .. "story picks CPU 1 (R04).",
   fire(nic, { cpu = 1 }),
   ask { "Which CPU runs the NIC's ISR?",
         about = runs_on("EvtInterruptIsr"),
@@ -59,8 +57,7 @@ story {
   mark("The DPC ran on CPU 1"),
   run_to_end(),
   expect(function() return s.handled == 1 end, "the DPC ran once"),
-  "Your turn: 0-9 steps that CPU, e fires a device event, t dispatches a thread, "
-    .. "R restarts, ? lists every key, q quits.",
+  "Now play: 0-9 steps a CPU, e fires an event, t runs a thread, R restarts, ? keys.",
 }
 
 challenge {

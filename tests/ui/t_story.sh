@@ -38,13 +38,18 @@ story_answers() {
 	expect_screen_has -r '^right: the engine did 2'
 	expect_screen_has -r 'step 20/20 +quiescent'
 	expect_screen_has "values: handled=2 pending=0"
-	# The expectations, then the end of the story (Enter after it is a no-op).
+	# The expectations, then the end of the story (each narration line and
+	# the closing mark are pauses of their own).
 	send Enter
 	wait_for "ok: both events handled"
+	send Enter
+	wait_for "ok: nothing left behind"
+	send Enter
+	wait_for "-- One DPC run, two events"
 	send Enter Enter
 	wait_for "the story is over: play freely, R restarts, q quits"
-	expect_screen_has "ok: both events handled"
 	expect_screen_has "ok: nothing left behind"
+	expect_screen_has "leave one behind: see the challenges"
 	expect_screen_has "─ free play ─"
 	expect_screen_has -r "$UI_FOOTER_FREE"
 	expect_screen_lacks "NOT TRUE"

@@ -85,9 +85,6 @@ story {
   "CPU 0's DPC is inside its read-modify-write, holding that lock. The NIC interrupts CPU 1.",
   fire(nic, { cpu = 1 }),
   mark("An ISR on CPU 1 while CPU 0's DPC holds the callback lock"),
-  steps("0 1*11"),
-  "CPU 0 read pending; then CPU 1 ran its ISR, which queued the DPC on CPU 1 (R12). "
-    .. "CPU 1 dequeued it and now waits for the callback lock.",
   ask { "Does CPU 1's ISR run inside the DPC's critical region anyway?",
         about = value("overlaps"),
         choices = { "0", "1" }, answer = "1",
@@ -99,6 +96,9 @@ story {
         choices = { "1", "2", "3" }, answer = "1",
         hint = "The ISR added to pending after CPU 0's DPC had read it.",
         why = "CPU 0 cleared pending after the ISR's write: that event is lost (R14, R42)." },
+  steps("0 1*11"),
+  "CPU 0 read pending; then CPU 1 ran its ISR, which queued the DPC on CPU 1 (R12). "
+    .. "CPU 1 dequeued it and now waits for the callback lock.",
   run_to_end(),
   expect(function() return s.fired == 2 end, "two events fired"),
   "CPU 1's DPC did wait for CPU 0's: the callback lock serializes DPC instances with "

@@ -36,7 +36,7 @@ assert(status == STATUS_SUCCESS)
 story {
   "CPU 0 runs an application thread at PASSIVE_LEVEL, IRQL 0.",
   run_until(function() return s.app_steps == 1 end),
-  "The NIC raises an interrupt. Its line goes to CPU 0, the only CPU in its affinity set.",
+  "The NIC raises an interrupt. Its line goes to CPU 0, the only CPU in its affinity set (R04).",
   fire(nic, { cpu = 0 }),
   mark("The interrupt is pending on CPU 0"),
   ask { "At what IRQL does the ISR run?",

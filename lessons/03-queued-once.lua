@@ -41,7 +41,7 @@ story {
         choices = { "TRUE", "FALSE" }, answer = "FALSE",
         hint = "Has CPU 0 dequeued the DPC the first ISR queued? Look at its queue line.",
         why = "The DPC is still queued on CPU 0, not yet dequeued (R11)." },
-  "FALSE is not an error: the earlier queuing stands, and its DPC will run once.",
+  "FALSE is not an error: the earlier queuing stands, and its DPC will run once (R11).",
   ask { "How many events will the DPC handle?",
         about = value("handled"),
         choices = { "0", "1", "2" }, answer = "2",

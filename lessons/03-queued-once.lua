@@ -2,27 +2,36 @@
 -- A dpctutor lesson, licensed CC BY 4.0.
 lesson {
   api = 1, id = "queued-once", title = "Queued once until it runs", cpus = 2,
-  rules = { "R06", "R11", "R13" }, variants = { "take all", "take one" },
+  rules = { "R06", "R11", "R13" },
   goal = "See WdfInterruptQueueDpcForIsr return FALSE without losing work.",
   notes = "Ask the room what FALSE means before revealing it: most say 'an error'.",
+  variants = { "take all", "keep the last", "take one" },
 }
 
+local v = variant()
 local nic = device { name = "NIC", irql = 5, affinity = { 0 }, free = 2 }
-local s = shared { pending = 0, handled = 0 }
+-- pending: events saved for the DPC; seen: events the ISR saw, which the
+-- DPC owes; handled: events the DPC processed.
+local s = shared { handled = 0, pending = 0, seen = 0 }
 
 local status, irq = WdfInterruptCreate(nic, {
   EvtInterruptIsr = function(interrupt, message_id)
-    s.pending = s.pending + 1              -- the ISR holds the interrupt lock (R03)
+    if v == "keep the last" then
+      s.pending = 1                        -- the bug: one slot, the newest event only
+    else
+      s.pending = s.pending + 1            -- the ISR holds the interrupt lock (R03)
+    end
     WdfInterruptQueueDpcForIsr(interrupt)
+    s.seen = s.seen + 1
     return true
   end,
   EvtInterruptDpc = function(interrupt, device)
     WdfInterruptAcquireLock(interrupt)     -- take the saved work under the lock
     local n = s.pending
-    -- "take one" is the classic bug: one event per run, as if each
+    -- "take one" is the other classic bug: one event per run, as if each
     -- interrupt had its own DPC run. The rest waits for a run that never
     -- comes, because the second queuing returned FALSE (R11).
-    local take = variant() == "take one" and math.min(n, 1) or n
+    local take = v == "take one" and math.min(n, 1) or n
     s.pending = n - take
     WdfInterruptReleaseLock(interrupt)
     s.handled = s.handled + take           -- and process it outside the lock
@@ -51,7 +60,8 @@ story {
   expect(function() return s.handled == 2 end, "both events handled"),
   expect(function() return s.pending == 0 end, "nothing left behind"),
   mark("One DPC run, two events"),
-  "A DPC that took one event per run would leave one behind: see the challenges (R11).",
+  "A DPC that took one event per run would leave one behind, and an ISR that kept only "
+    .. "the newest event in one slot would lose the first: see the challenges (R11).",
 }
 
 challenge {
@@ -68,12 +78,13 @@ challenge {
 
 challenge {
   kind = "forall", name = "take-all",
-  goal = "Pick the DPC that leaves no saved event behind, on any schedule of up to two "
-      .. "events (R11).",
-  invariant = function() return not finished() or s.pending == 0 end,
+  goal = "Pick the ISR and DPC that handle every event the ISR saw, on any schedule of "
+      .. "up to two events (R06, R11).",
+  invariant = function() return s.handled == s.seen end,
   correct = "take all",
   hints = {
     "A FALSE from WdfInterruptQueueDpcForIsr adds no run: the queued DPC runs once.",
-    "So one run must take everything the ISRs saved since the last run.",
+    "So one run must take everything the ISRs saved since the last run,",
+    "and the ISRs must add to what is saved, never overwrite it.",
   },
 }

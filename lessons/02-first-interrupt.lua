@@ -2,7 +2,7 @@
 -- A dpctutor lesson, licensed CC BY 4.0.
 lesson {
   api = 1, id = "first-interrupt", title = "IRQL and a first interrupt", cpus = 1,
-  rules = { "R01", "R02", "R03", "R08", "R10", "R16", "R17" },
+  rules = { "R01", "R02", "R03", "R04", "R08", "R10", "R11", "R12", "R16", "R17" },
   goal = "Watch an ISR preempt a thread at DIRQL, queue its DPC, and the DPC run "
       .. "at DISPATCH_LEVEL once the IRQL drops.",
   notes = "Point at the IRQL column of CPU 0 at each step: 0, then 5, then 2, then 0.",

@@ -2,7 +2,7 @@
 -- A dpctutor lesson, licensed CC BY 4.0.
 lesson {
   api = 1, id = "dequeued", title = "Dequeued before it runs", cpus = 1,
-  rules = { "R08", "R13", "R14", "R16", "R17" },
+  rules = { "R08", "R13", "R14", "R16", "R17", "R60" },
   goal = "See an interrupt during the DPC queue that same DPC again, get TRUE, and "
       .. "the second run come right after the first, with nothing left to do.",
   notes = "Before the first reveal ask: 'the DPC is running, so it is still queued?' "
@@ -24,7 +24,7 @@ local status, irq = WdfInterruptCreate(nic, {
   EvtInterruptDpc = function(interrupt, device)
     s.busy = true
     s.runs = s.runs + 1
-    step("look at the device's receive ring")
+    step("look at the receive ring")
     WdfInterruptAcquireLock(interrupt)     -- take all the saved work (R60)
     local n = s.pending
     s.pending = 0

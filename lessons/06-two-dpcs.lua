@@ -2,7 +2,7 @@
 -- A dpctutor lesson, licensed CC BY 4.0.
 lesson {
   api = 1, id = "two-dpcs", title = "Two DPCs at once", cpus = 2,
-  rules = { "R12", "R13", "R14", "R42", "R60" },
+  rules = { "R12", "R13", "R14", "R17", "R42", "R60", "R63" },
   goal = "See one EvtInterruptDpc run on two CPUs at once, and one CPU lose an "
       .. "update; then count an event twice yourself and pick the fix.",
   notes = "Ask 'can one CPU race?' before the one-CPU part; most say no.",

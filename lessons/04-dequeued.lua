@@ -57,6 +57,8 @@ story {
         choices = { "1", "2", "3" }, answer = "2",
         hint = "TRUE means inserted: a queued DPC runs.",
         why = "The second run starts in the same drain, right after the first returns (R14, R16)." },
+  run_until(function() return s.runs == 2 end),
+  "The second run has begun, in the same drain as the first (R16).",
   ask { "How many of those runs find no saved work?",
         about = value("empty_runs"),
         choices = { "0", "1", "2" }, answer = "1",

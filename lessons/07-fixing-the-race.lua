@@ -91,14 +91,15 @@ story {
         hint = "Which callbacks does AutomaticSerialization wrap in the lock?",
         why = "The callback lock wraps only EvtInterruptDpc and EvtInterruptWorkItem, "
            .. "never the ISR (R42)." },
+  steps("0 1*11"),
+  "CPU 0 read pending; then CPU 1 ran its ISR, which queued the DPC on CPU 1 (R12). "
+    .. "CPU 1 dequeued it and now waits for the callback lock.",
+  run_until(function() return s.overlaps == 1 end),
   ask { "Two events fired. What total will the DPCs count?",
         about = value("total"),
         choices = { "1", "2", "3" }, answer = "1",
         hint = "The ISR added to pending after CPU 0's DPC had read it.",
         why = "CPU 0 cleared pending after the ISR's write: that event is lost (R14, R42)." },
-  steps("0 1*11"),
-  "CPU 0 read pending; then CPU 1 ran its ISR, which queued the DPC on CPU 1 (R12). "
-    .. "CPU 1 dequeued it and now waits for the callback lock.",
   run_to_end(),
   expect(function() return s.fired == 2 end, "two events fired"),
   "CPU 1's DPC did wait for CPU 0's: the callback lock serializes DPC instances with "

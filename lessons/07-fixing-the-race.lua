@@ -77,40 +77,53 @@ local status, irq = WdfInterruptCreate(nic, {
 })
 assert(status == STATUS_SUCCESS)
 
-story {
-  "This variant sets AutomaticSerialization, with a device-scope lock: the framework "
-    .. "runs EvtInterruptDpc inside the device's callback lock (R42).",
-  fire(nic, { cpu = 0 }),
-  run_until(function() return s.in_drain end),
-  "CPU 0's DPC is inside its read-modify-write, holding that lock. The NIC interrupts CPU 1.",
-  fire(nic, { cpu = 1 }),
-  mark("An ISR on CPU 1 while CPU 0's DPC holds the callback lock"),
-  ask { "Does CPU 1's ISR run inside the DPC's critical region anyway?",
-        about = value("overlaps"),
-        choices = { "0", "1" }, answer = "1",
-        hint = "Which callbacks does AutomaticSerialization wrap in the lock?",
-        why = "The callback lock wraps only EvtInterruptDpc and EvtInterruptWorkItem, "
-           .. "never the ISR (R42)." },
-  steps("0 1*11"),
-  "CPU 0 read pending; then CPU 1 ran its ISR, which queued the DPC on CPU 1 (R12). "
-    .. "CPU 1 dequeued it and now waits for the callback lock.",
-  run_until(function() return s.overlaps == 1 end),
-  ask { "Two events fired. What total will the DPCs count?",
-        about = value("total"),
-        choices = { "1", "2", "3" }, answer = "1",
-        hint = "The ISR added to pending after CPU 0's DPC had read it.",
-        why = "CPU 0 cleared pending after the ISR's write: that event is lost (R14, R42)." },
-  run_to_end(),
-  expect(function() return s.fired == 2 end, "two events fired"),
-  "CPU 1's DPC did wait for CPU 0's: the callback lock serializes DPC instances with "
-    .. "each other (R42). Not with the ISR.",
-  mark("AutomaticSerialization lost an event"),
-  "A spin lock raises only to DISPATCH_LEVEL: device interrupts still break in (R63).",
-  "The interrupt lock masks the device on its CPU; an ISR on another CPU spins at DIRQL "
-    .. "meanwhile (R60). Keep that region short: it is the cost.",
-  "WdfInterruptAcquireLock around the whole read and write is as right as "
-    .. "WdfInterruptSynchronize: lesson 6's challenge proves it (R60, R62).",
-}
+-- The story follows the first variant. Built as another one (--variant),
+-- the lesson says so and leaves the schedule to the student and the explorer.
+if v ~= "automatic serialization" then
+  story {
+    "This is the variant '" .. v .. "'. The story follows 'automatic serialization'; "
+      .. "here you are the scheduler: e fires the NIC, 0 and 1 step the CPUs.",
+    "dpctutor --explore --variant '" .. v .. "' 7 judges it on every schedule "
+      .. "within the bounds, and prints a counterexample if there is one.",
+  }
+else
+  story {
+    "This variant sets AutomaticSerialization, with a device-scope lock: the framework "
+      .. "runs EvtInterruptDpc inside the device's callback lock (R42).",
+    fire(nic, { cpu = 0 }),
+    run_until(function() return s.in_drain end),
+    "CPU 0's DPC is inside its read-modify-write, holding that lock. The NIC interrupts CPU 1.",
+    fire(nic, { cpu = 1 }),
+    mark("An ISR on CPU 1 while CPU 0's DPC holds the callback lock"),
+    ask { "Does CPU 1's ISR run inside the DPC's critical region anyway?",
+          about = value("overlaps"),
+          choices = { "0", "1" }, answer = "1",
+          hint = "Which callbacks does AutomaticSerialization wrap in the lock?",
+          why = "The callback lock wraps only EvtInterruptDpc and EvtInterruptWorkItem, "
+             .. "never the ISR (R42)." },
+    steps("0 1*11"),
+    "CPU 0 read pending; then CPU 1 ran its ISR, which queued the DPC on CPU 1 (R12). "
+      .. "CPU 1 dequeued it and now waits for the callback lock.",
+    run_until(function() return s.overlaps == 1 end),
+    ask { "Two events fired. What total will the DPCs count?",
+          about = value("total"),
+          choices = { "1", "2", "3" }, answer = "1",
+          hint = "The ISR added to pending after CPU 0's DPC had read it.",
+          why = "CPU 0 cleared pending after the ISR's write: that event is lost (R14, R42)." },
+    run_to_end(),
+    expect(function() return s.fired == 2 end, "two events fired"),
+    "CPU 1's DPC did wait for CPU 0's: the callback lock serializes DPC instances with "
+      .. "each other (R42). Not with the ISR.",
+    mark("AutomaticSerialization lost an event"),
+    "A spin lock raises only to DISPATCH_LEVEL: device interrupts still break in (R63).",
+    "The interrupt lock masks the device on its CPU; an ISR on another CPU spins at DIRQL "
+      .. "meanwhile (R60). Keep that region short: it is the cost.",
+    "WdfInterruptAcquireLock around the whole read and write is as right as "
+      .. "WdfInterruptSynchronize: lesson 6's challenge proves it (R60, R62).",
+    "Other variants: dpctutor --variant NAME 7 opens one, and dpctutor --explore "
+      .. "--variant NAME 7 judges it on every schedule within the bounds.",
+  }
+end
 
 challenge {
   kind = "forall", name = "protect-the-drain",

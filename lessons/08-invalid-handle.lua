@@ -61,16 +61,16 @@ story {
         hint = "A WDF call checks its handle before it uses it. Does it return a status?",
         why = "A NULL or wrong-type handle to a WdfInterrupt call is bug check 0x10D "
            .. "WDF_VIOLATION, always (R30)." },
-  run_to_end(),
-  expect(function() return s.handled == 0 end, "the DPC never counted the event"),
-  "0x10D WDF_VIOLATION: P1 = 0x5, an invalid handle; P2 = the handle, here 0; "
-    .. "P3 = 0x1027, the type expected, WDFINTERRUPT (R30).",
+  "On its blue screen: P1 = 0x5, an invalid handle; P2 = the handle; P3 = 0x1027, "
+    .. "the type expected, WDFINTERRUPT; P4 = the driver's globals (R30).",
   "A NULL callback to WdfInterruptSynchronize is 0x10D too, with P1 = 0x4 (R32).",
-  mark("A checked crash"),
   "A deleted handle is another matter: undefined behaviour. It may seem to work, fail "
     .. "the check (0x10D), fault, or corrupt memory and crash later (R31).",
   "This lesson sets 'fault': 0xD1 at DISPATCH_LEVEL or above, 0x50 below. That is one "
-    .. "possible outcome, not what Windows always does (R31).",
+    .. "possible outcome, not what Windows always does (R31). See the challenge.",
+  mark("Before the crash"),
+  run_to_end(),
+  expect(function() return s.handled == 0 end, "the DPC never counted the event"),
 }
 
 challenge {

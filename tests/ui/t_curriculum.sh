@@ -74,14 +74,20 @@ curriculum_07() {
 }
 
 # Lesson 08's story ends in bug check 0x10D: its blue screen replaces the
-# lesson screen once the DPC passes the NULL handle.
+# lesson screen once the DPC passes the NULL handle, so the story explains
+# the parameters and the stale handle before that.
 curriculum_08() {
 	start -x 80 -y 24 curriculum "$UI_LESSONS/08-invalid-handle.lua"
 	wait_for -r "$UI_FOOTER_STORY"
 	press_until Enter "[1] quiescent" 10
 	wait_for -r "$UI_FOOTER_ASK"
 	send 2
-	wait_for "Stop code: WDF_VIOLATION"
+	wait_for "you: bugcheck 0x10D"
+	# The outcome is known where the run ends: Enter shows each line
+	# before it (the parameters, R32, the stale handle), then the crash.
+	press_until Enter "does (R31). See the challenge." 6
+	expect_screen_has "and crash later (R31)."
+	press_until Enter "Stop code: WDF_VIOLATION" 4
 	expect_screen_has "bug check 0x10D"
 	expect_screen_has "Parameters: 0x5  0x0  0x1027"
 	expect_screen_has "Rule R30"

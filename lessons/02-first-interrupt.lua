@@ -2,7 +2,7 @@
 -- A dpctutor lesson, licensed CC BY 4.0.
 lesson {
   api = 1, id = "first-interrupt", title = "IRQL and a first interrupt", cpus = 1,
-  rules = { "R01", "R02", "R03", "R08", "R10", "R16", "R17" },
+  rules = { "R01", "R02", "R03", "R04", "R08", "R10", "R11", "R12", "R16", "R17" },
   goal = "Watch an ISR preempt a thread at DIRQL, queue its DPC, and the DPC run "
       .. "at DISPATCH_LEVEL once the IRQL drops.",
   notes = "Point at the IRQL column of CPU 0 at each step: 0, then 5, then 2, then 0.",
@@ -36,29 +36,47 @@ assert(status == STATUS_SUCCESS)
 story {
   "CPU 0 runs an application thread at PASSIVE_LEVEL, IRQL 0.",
   run_until(function() return s.app_steps == 1 end),
-  "The NIC raises an interrupt. Its line goes to CPU 0, the only CPU in its affinity set.",
+  "The NIC raises an interrupt. Its line goes to CPU 0, the only CPU in its affinity set (R04).",
   fire(nic, { cpu = 0 }),
   mark("The interrupt is pending on CPU 0"),
   ask { "At what IRQL does the ISR run?",
         about = returned("KeGetCurrentIrql"),
         choices = { "0", "2", "5" }, answer = "5",
+        hint = "The interrupt broke in because its IRQL is above the thread's.",
         why = "An ISR runs at its device's IRQL, here 5, holding the interrupt lock (R03)." },
   ask { "What does WdfInterruptQueueDpcForIsr return?",
         about = returned("WdfInterruptQueueDpcForIsr"),
         choices = { "TRUE", "FALSE" }, answer = "TRUE",
+        hint = "FALSE would mean the DPC is already waiting in a queue. Is it?",
         why = "The DPC was not in any queue, so it is inserted (R10, R11)." },
   "The ISR returns. The IRQL drops below DISPATCH_LEVEL, and a DPC is waiting.",
   ask { "Where does the DPC run?",
         about = runs_on("EvtInterruptDpc"),
         choices = { "CPU 0", "any CPU" }, answer = "CPU 0",
+        hint = "Each CPU has its own DPC queue. Whose queue did the ISR use?",
         why = "A DPC runs on the CPU whose call queued it (R12)." },
   ask { "At what IRQL does EvtInterruptDpc run?",
         about = returned("KeGetCurrentIrql"),
         choices = { "0", "2", "5" }, answer = "2",
+        hint = "Not a device level, and not PASSIVE_LEVEL either: threads may not run now.",
         why = "DPCs run at DISPATCH_LEVEL, below device interrupts, above threads (R17)." },
   mark("The DPC ran before the thread could go on"),
   run_to_end(),
   expect(function() return s.handled == 1 end, "the DPC handled the event once"),
   expect(function() return s.app_steps == 3 end, "the thread finished its work afterwards"),
   "The thread got its CPU back only after the ISR and the DPC were done (R08, R16).",
+  "The ISR did little: it acknowledged the device and queued the DPC. The work ran "
+    .. "later, at DISPATCH_LEVEL, where device interrupts can still break in (R17).",
+}
+
+challenge {
+  kind = "exists", name = "before-the-thread",
+  goal = "Make the DPC handle the event before the thread has done any work.",
+  reach = function() return s.handled == 1 and s.app_steps == 0 end,
+  reference = "v1 cpus=1: e(NIC)@0 0*11",
+  hints = {
+    "An interrupt can come at any moment, even before the thread runs at all.",
+    "In free play, press e before t: the event goes to CPU 0 while it is idle.",
+    "e, NIC, CPU 0, then press 0 until the DPC has counted the event.",
+  },
 }

@@ -2,12 +2,12 @@
 -- A dpctutor lesson, licensed CC BY 4.0.
 lesson {
   api = 1, id = "two-dpcs", title = "Two DPCs at once", cpus = 2,
-  rules = { "R12", "R13", "R14", "R42", "R60" },
-  goal = "See the same EvtInterruptDpc run on two CPUs at once, lose an update by "
-      .. "scheduling it yourself, then pick the fix the explorer proves.",
-  notes = "Let the room play the scheduler: whoever loses an update explains why.",
+  rules = { "R12", "R13", "R14", "R17", "R42", "R60", "R63" },
+  goal = "See one EvtInterruptDpc run on two CPUs at once, and one CPU lose an "
+      .. "update; then count an event twice yourself and pick the fix.",
+  notes = "Ask 'can one CPU race?' before the one-CPU part; most say no.",
   variants = { "no lock", "spin lock", "automatic serialization", "interrupt lock" },
-  bounds = { preemptions = 2, events = 2, steps = 200 },
+  bounds = { preemptions = 1, events = 2, steps = 200 },
 }
 
 local v = variant()
@@ -63,35 +63,65 @@ local status, irq = WdfInterruptCreate(nic, {
 })
 assert(status == STATUS_SUCCESS)
 
-story {
-  "The NIC interrupts CPU 0. Its ISR saves the work and queues the DPC on CPU 0.",
-  fire(nic, { cpu = 0 }),
-  run_until(runs_on("EvtInterruptDpc")),
-  "CPU 0 has dequeued the DPC and entered it. Now the NIC interrupts CPU 1.",
-  fire(nic, { cpu = 1 }),
-  ask { "CPU 1's ISR calls WdfInterruptQueueDpcForIsr. What does it return?",
-        about = returned("WdfInterruptQueueDpcForIsr"),
-        choices = { "TRUE", "FALSE" }, answer = "TRUE",
-        why = "The DPC was dequeued on CPU 0 before its routine started (R13)." },
-  ask { "Where does this second instance of EvtInterruptDpc run?",
-        about = runs_on("EvtInterruptDpc"),
-        choices = { "CPU 0, after the first", "CPU 1" }, answer = "CPU 1",
-        why = "On the CPU whose call queued it, at the same time as the first (R12, R14)." },
-  mark("Two instances of one DPC are running"),
-  run_to_end(),
-  expect(function() return s.fired == 2 end, "two events fired"),
-  "This time every event was counted. Is that luck or a guarantee? Play the scheduler.",
-}
+-- The story follows the first variant. Built as another one (--variant),
+-- the lesson says so and leaves the schedule to the student and the explorer.
+if variant() ~= "no lock" then
+  story {
+    "This is the variant '" .. variant() .. "'. The story follows 'no lock'; "
+      .. "here you are the scheduler: e fires the NIC, the CPU keys step the CPUs.",
+    "dpctutor --explore --variant '" .. variant() .. "' 6 judges it on every schedule "
+      .. "within the bounds, and prints a counterexample if there is one.",
+  }
+else
+  story {
+    "The NIC interrupts CPU 0. Its ISR saves the work and queues the DPC on CPU 0.",
+    fire(nic, { cpu = 0 }),
+    run_until(runs_on("EvtInterruptDpc")),
+    "CPU 0 has dequeued the DPC and entered it. Now the NIC interrupts CPU 1.",
+    fire(nic, { cpu = 1 }),
+    ask { "CPU 1's ISR calls WdfInterruptQueueDpcForIsr. What does it return?",
+          about = returned("WdfInterruptQueueDpcForIsr"),
+          choices = { "TRUE", "FALSE" }, answer = "TRUE",
+          hint = "CPU 0 is running the DPC. Is the DPC still in CPU 0's queue?",
+          why = "The DPC was dequeued on CPU 0 before its routine started (R13)." },
+    ask { "Where does this second instance of EvtInterruptDpc run?",
+          about = runs_on("EvtInterruptDpc"),
+          choices = { "CPU 0, after the first", "CPU 1" }, answer = "CPU 1",
+          hint = "Whose queue did CPU 1's ISR put the DPC on?",
+          why = "On the CPU whose call queued it, at the same time as the first (R12, R14)." },
+    mark("Two instances of one DPC are running"),
+    run_until(finished),
+    expect(function() return s.fired == 2 and s.total == 2 end, "two events, both counted"),
+    "Every event was counted this time. Luck or a guarantee? Either instance may finish "
+      .. "first (R14), and each reads and writes in separate steps, with no lock.",
+    "Now ONE CPU: the NIC interrupts CPU 0 again, and CPU 1 stays idle.",
+    fire(nic, { cpu = 0 }),
+    steps("0*15"),
+    "CPU 0's DPC has read pending = 1. The NIC interrupts CPU 0 once more, before the "
+      .. "DPC writes pending = 0.",
+    fire(nic, { cpu = 0 }),
+    mark("An ISR between the DPC's read and write, on one CPU"),
+    ask { "One CPU, no lock. Will total count all four events?",
+          about = value("total"),
+          choices = { "3", "4" }, answer = "3",
+          hint = "The ISR preempts the DPC (R17): what does the DPC write over?",
+          why = "The ISR set pending to 2 between the DPC's read and its write of 0: one "
+             .. "CPU is enough for a lost update (R14, R17)." },
+    run_to_end(),
+    expect(function() return s.fired == 4 and s.total == 3 end, "four events, one lost"),
+    "The second run found nothing: the event the ISR saved was overwritten (R14).",
+  }
+end
 
 challenge {
-  kind = "exists", name = "lose-an-update",
-  goal = "Schedule the CPUs so that an event is lost: total ends below fired (R14).",
-  reach = function() return finished() and s.total < s.fired end,
-  reference = "v1 cpus=2: e(nic)@0 0*15 e(nic)@0 0*23",
+  kind = "exists", name = "count-twice",
+  goal = "With two instances at once, count an event twice: total ends above fired (R14).",
+  reach = function() return finished() and s.total > s.fired end,
+  reference = "v1 cpus=2: e(nic)@0 0*15 e(nic)@1 1*19 0*4",
   hints = {
-    "The two DPC instances read and write the same shared values in separate steps.",
-    "Let CPU 0 read pending, then let CPU 1 run its ISR and its whole DPC.",
-    "Press the hint key once more to replay the reference schedule.",
+    "Only two DPC instances holding the same old pending can both add it.",
+    "Let CPU 0 read pending; then CPU 1 runs its ISR and reads pending too.",
+    "Each instance then clears pending and adds what it read.",
   },
 }
 

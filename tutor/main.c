@@ -25,6 +25,7 @@
 #include "checker.h"
 #include "explorer.h"
 #include "lessons.h"
+#include "coverage.h"
 #include "progress.h"
 #include "rules.h"
 #include "script.h"
@@ -57,7 +58,8 @@ static void usage(FILE *f)
 		"  --check [-v] [LESSON...]  verify lessons (all found lessons when none named);\n"
 		"                            -v prints each transcript and every check\n"
 		"  --plain LESSON            print the lesson's story and events as plain lines\n"
-		"  --list [--rules]          list the lessons found (or the rule cards)\n"
+		"  --list [--rules]          list the lessons found (or the rule cards and the\n"
+		"                            lessons that teach each rule)\n"
 		"  --new NAME                write NAME.lua, a lesson skeleton that passes --check\n"
 		"  --reset-progress          forget every lesson's progress (completions, scores,\n"
 		"                            where you left off)\n"
@@ -297,14 +299,8 @@ static int reset_progress(const struct cli *c, int argc)
 
 static int run_list(const struct cli *c)
 {
-	if (c->rules) {
-		size_t n;
-		const struct rule_card *cards = rule_cards(&n);
-		for (size_t i = 0; i < n; i++)
-			printf("%-4s [%c] %-28s %s\n", cards[i].id, cards[i].tag, cards[i].title,
-			       cards[i].sentence);
-		return 0;
-	}
+	if (c->rules)
+		return coverage_print(stdout, c->lessons_dir);
 	struct lesson_list list;
 	lessons_find(c->lessons_dir, &list);
 	for (unsigned i = 0; i < list.n; i++)

@@ -87,7 +87,12 @@ fire_prompt_quit() {
 	deadline=$(ui_deadline_ms)
 	while [ ! -s "$f" ]; do
 		ui_capture
-		grep -qF "fire which event?" <<<"$UI_LAST" || break
+		# The prompt closed and the lesson screen is still there: q did
+		# not quit.  (A quitting tutor first saves progress; the screen
+		# goes blank before the exit status is written.)
+		if ! grep -qF "fire which event?" <<<"$UI_LAST" && grep -qF "dpctutor:" <<<"$UI_LAST"; then
+			break
+		fi
 		[ "$(ui_now_ms)" -lt "$deadline" ] || fail "neither quit nor closed the prompt"
 		sleep 0.05
 	done

@@ -28,7 +28,7 @@ menu_finish_03() {
 }
 
 menu_lists_lessons() {
-	start -x 80 -y 24 menu
+	start -e DPCTUTOR_LESSONS="$UI_ROOT/tests/lessons/frozen" -x 80 -y 24 menu
 	wait_for " dpctutor: lessons"
 	expect_screen_has "0 of 3 done"
 	expect_screen_has -r '^ → +02  IRQL and a first interrupt +new$'
@@ -43,7 +43,7 @@ menu_lists_lessons() {
 }
 
 menu_navigation() {
-	start -x 80 -y 24 menu
+	start -e DPCTUTOR_LESSONS="$UI_ROOT/tests/lessons/frozen" -x 80 -y 24 menu
 	wait_for " dpctutor: lessons"
 	send Down
 	wait_for -r '^ → +03  Queued once'
@@ -77,7 +77,7 @@ menu_navigation() {
 }
 
 menu_reset() {
-	start -x 80 -y 24 menu
+	start -e DPCTUTOR_LESSONS="$UI_ROOT/tests/lessons/frozen" -x 80 -y 24 menu
 	wait_for " dpctutor: lessons"
 	send Down Enter
 	wait_for "dpctutor: Queued once until it runs"
@@ -105,7 +105,7 @@ menu_reset() {
 }
 
 menu_finish_stays() {
-	start menu # 100x30: the story's lines wrap as menu_finish_03 expects
+	start -e DPCTUTOR_LESSONS="$UI_ROOT/tests/lessons/frozen" menu # 100x30: the story's lines wrap as menu_finish_03 expects
 	wait_for " dpctutor: lessons"
 	send Down Enter
 	menu_finish_03
@@ -120,7 +120,7 @@ menu_finish_stays() {
 }
 
 menu_help() {
-	start -x 80 -y 24 menu
+	start -e DPCTUTOR_LESSONS="$UI_ROOT/tests/lessons/frozen" -x 80 -y 24 menu
 	wait_for " dpctutor: lessons"
 	send '?'
 	wait_for "the lesson menu (your place in this lesson is saved first)"
@@ -142,7 +142,7 @@ menu_click() {
 }
 
 menu_mouse() {
-	start -x 80 -y 24 menu
+	start -e DPCTUTOR_LESSONS="$UI_ROOT/tests/lessons/frozen" -x 80 -y 24 menu
 	wait_for " dpctutor: lessons"
 	# Row 5 is the third lesson (06): a click selects it...
 	menu_click 20 5

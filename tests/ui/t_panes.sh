@@ -6,7 +6,7 @@ CV_LESSON=tests/lessons/c-view.lua
 
 # Lesson 03 at its first question: CPU 0 in the second ISR, step 6.
 panes_at_question() {
-	start "$@" panes "$UI_LESSONS/03-queued-once.lua"
+	start "$@" panes "$UI_ROOT/tests/lessons/frozen/03-queued-once.lua"
 	wait_for "dpctutor: Queued once until it runs"
 	send Enter
 	wait_for "Two device events reach CPU 0 before its"
@@ -140,7 +140,7 @@ panes_hint_tiers() {
 # (e(NIC)@0 e(NIC)@0 0*20) at step 0, and Space plays it.  Its goal holds
 # at step 15, where --check stops too; the rest of 0*20 is not possible.
 panes_hint_replay() {
-	start panes "$UI_LESSONS/03-queued-once.lua"
+	start panes "$UI_ROOT/tests/lessons/frozen/03-queued-once.lua"
 	wait_for "dpctutor: Queued once until it runs"
 	send h
 	wait_for "Challenge merge: Make the NIC raise two"

@@ -42,14 +42,14 @@ progress_finish_03() {
 }
 
 progress_resume_same_step() {
-	start run1 "$UI_LESSONS/06-two-dpcs.lua"
+	start -e DPCTUTOR_LESSONS="$UI_ROOT/tests/lessons/frozen" run1 "$UI_ROOT/tests/lessons/frozen/06-two-dpcs.lua"
 	wait_for "dpctutor: Two DPCs at once"
 	press_until Space "step 7/7" 12
 	local before
 	before=$(progress_left_pane)
 	progress_quit
 	[ -s "$UI_STATE/dpctutor/progress" ] || fail "no progress file in $UI_STATE/dpctutor"
-	start run2 "$UI_LESSONS/06-two-dpcs.lua"
+	start -e DPCTUTOR_LESSONS="$UI_ROOT/tests/lessons/frozen" run2 "$UI_ROOT/tests/lessons/frozen/06-two-dpcs.lua"
 	wait_for "resumed where you left off (R starts over)"
 	local after
 	after=$(progress_left_pane)
@@ -64,7 +64,7 @@ $after"
 }
 
 progress_resume_free_play() {
-	start run1 "$UI_LESSONS/06-two-dpcs.lua"
+	start -e DPCTUTOR_LESSONS="$UI_ROOT/tests/lessons/frozen" run1 "$UI_ROOT/tests/lessons/frozen/06-two-dpcs.lua"
 	wait_for "dpctutor: Two DPCs at once"
 	send 0
 	wait_for "leave the story and play freely? (y/n)"
@@ -88,7 +88,7 @@ progress_resume_free_play() {
 	local steps
 	steps=$(step_of)
 	progress_quit
-	start run2 "$UI_LESSONS/06-two-dpcs.lua"
+	start -e DPCTUTOR_LESSONS="$UI_ROOT/tests/lessons/frozen" run2 "$UI_ROOT/tests/lessons/frozen/06-two-dpcs.lua"
 	wait_for "resumed where you left off"
 	expect_screen_has -r "$UI_FOOTER_FREE"
 	[ "$(step_of)" = "$steps" ] || fail "resumed at step $(step_of), not $steps"
@@ -101,14 +101,14 @@ $after"
 }
 
 progress_two_runs() {
-	start run1 "$UI_LESSONS/03-queued-once.lua"
+	start -e DPCTUTOR_LESSONS="$UI_ROOT/tests/lessons/frozen" run1 "$UI_ROOT/tests/lessons/frozen/03-queued-once.lua"
 	progress_finish_03
 	progress_quit
 	grep -q '^lesson queued-once gen=0 done=1 best=2/2 ' "$UI_STATE/dpctutor/progress" ||
 		fail "the file does not record the completion: $(cat "$UI_STATE/dpctutor/progress")"
 	local run
 	for run in run2 run3; do
-		start "$run"
+		start -e DPCTUTOR_LESSONS="$UI_ROOT/tests/lessons/frozen" "$run"
 		wait_for " dpctutor: lessons"
 		expect_screen_has "1 of 3 done"
 		expect_screen_has -r '✓ 03  Queued once until it runs +done, best 2/2'
@@ -117,7 +117,7 @@ progress_two_runs() {
 }
 
 progress_reset_flag() {
-	start run1 "$UI_LESSONS/03-queued-once.lua"
+	start -e DPCTUTOR_LESSONS="$UI_ROOT/tests/lessons/frozen" run1 "$UI_ROOT/tests/lessons/frozen/03-queued-once.lua"
 	progress_finish_03
 	progress_quit
 	# No terminal needed: run it here and read what it prints.
@@ -130,7 +130,7 @@ progress_reset_flag() {
 		fail "the file was not reset: $(cat "$UI_STATE/dpctutor/progress")"
 	out=$(XDG_STATE_HOME=$UI_STATE "$UI_TUTOR" --reset-progress 3 2>&1) &&
 		fail "--reset-progress with a LESSON should be a usage error: $out"
-	start run2
+	start -e DPCTUTOR_LESSONS="$UI_ROOT/tests/lessons/frozen" run2
 	wait_for " dpctutor: lessons"
 	expect_screen_has "0 of 3 done"
 	expect_screen_has -r '03  Queued once until it runs +new$'
@@ -139,7 +139,7 @@ progress_reset_flag() {
 progress_damaged_file() {
 	mkdir -p "$UI_STATE/dpctutor"
 	printf 'dpctutor-progress 1\nlesson queued-once gen=0 done=1 be' >"$UI_STATE/dpctutor/progress"
-	start run1
+	start -e DPCTUTOR_LESSONS="$UI_ROOT/tests/lessons/frozen" run1
 	wait_for "the progress file did not read back; it was set aside as"
 	expect_screen_has "0 of 3 done"
 	ls "$UI_STATE/dpctutor/" | grep -qE '^progress\.damaged-[0-9]{8}-[0-9]{6}$' ||
@@ -154,7 +154,7 @@ progress_damaged_file() {
 
 progress_unwritable_dir() {
 	printf 'not a directory\n' >"$UI_TEST_TMP/plain"
-	start -e XDG_STATE_HOME="$UI_TEST_TMP/plain" run1
+	start -e DPCTUTOR_LESSONS="$UI_ROOT/tests/lessons/frozen" -e XDG_STATE_HOME="$UI_TEST_TMP/plain" run1
 	wait_for "progress is kept in memory only: cannot create $UI_TMP/"
 	send Down Enter
 	wait_for "dpctutor: Queued once until it runs"
@@ -166,13 +166,13 @@ progress_unwritable_dir() {
 
 progress_changed_lesson() {
 	mkdir -p "$UI_TEST_TMP/lessons"
-	cp "$UI_LESSONS"/0*.lua "$UI_TEST_TMP/lessons/"
-	start run1 --lessons "$UI_TEST_TMP/lessons" 3
+	cp "$UI_ROOT/tests/lessons/frozen"/0*.lua "$UI_TEST_TMP/lessons/"
+	start -e DPCTUTOR_LESSONS="$UI_ROOT/tests/lessons/frozen" run1 --lessons "$UI_TEST_TMP/lessons" 3
 	progress_finish_03
 	press Space # a step of free play after the end: a place to come back to
 	progress_quit
 	printf -- '-- an edit after the student left\n' >>"$UI_TEST_TMP/lessons/03-queued-once.lua"
-	start run2 --lessons "$UI_TEST_TMP/lessons"
+	start -e DPCTUTOR_LESSONS="$UI_ROOT/tests/lessons/frozen" run2 --lessons "$UI_TEST_TMP/lessons"
 	wait_for " dpctutor: lessons"
 	expect_screen_has -r '✓ 03  Queued once until it runs +lesson changed: restart \(done\)$'
 	expect_screen_has "1 of 3 done"

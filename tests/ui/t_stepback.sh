@@ -104,22 +104,22 @@ stepback_story() {
 	press_until Enter "The first ISR has queued the DPC" 5
 	expect_screen_has -r 'step 5/5 +running'
 	expect_screen_has -r '^CPU0 IRQL 5 DIRQL +ISR NIC'
-	expect_screen_has -r '^  next: return'
+	expect_screen_has -r '^  next: read seen  :25'
 	expect_screen_has "values: handled=0 pending=1"
 	send b
 	wait_for -r 'step 4/5 +running'
-	expect_screen_has -r '^  next: WdfInterruptQueueDpcForIsr  :16'
+	expect_screen_has -r '^  next: WdfInterruptQueueDpcForIsr  :24'
 	expect_screen_has "values: handled=0 pending=1"
 	send b
 	wait_for -r 'step 3/5 +running'
-	expect_screen_has -r '^  next: write pending  :15'
+	expect_screen_has -r '^  next: write pending  :22'
 	expect_screen_has "values: handled=0 pending=0"
 	send f
 	wait_for -r 'step 4/5 +running'
-	expect_screen_has -r '^  next: WdfInterruptQueueDpcForIsr  :16'
+	expect_screen_has -r '^  next: WdfInterruptQueueDpcForIsr  :24'
 	send Enter
 	wait_for -r 'step 5/5 +running'
-	expect_screen_has -r '^  next: return'
+	expect_screen_has -r '^  next: read seen  :25'
 }
 
 # j jumps to a step: typed digits, Backspace, Enter; past the head it

@@ -21,7 +21,7 @@ story_answers() {
 	expect_screen_has "answer: FALSE - The DPC is still queued on"
 	expect_screen_has "CPU 0, not yet dequeued (R11)."
 	expect_screen_has -r '^right: the engine did FALSE'
-	expect_screen_has -r 'step 11/11 +running'
+	expect_screen_has -r 'step 13/13 +running'
 	expect_screen_has "FALSE: the NIC DPC"
 	expect_screen_has "values: handled=0 pending=2"
 	expect_screen_has -r "$UI_FOOTER_STORY"
@@ -36,15 +36,20 @@ story_answers() {
 	wait_for "answer: 2 - One DPC run takes all the work"
 	expect_screen_has "the ISRs saved (R11, R13)."
 	expect_screen_has -r '^right: the engine did 2'
-	expect_screen_has -r 'step 20/20 +quiescent'
+	expect_screen_has -r 'step 24/24 +quiescent'
 	expect_screen_has "values: handled=2 pending=0"
-	# The expectations, then the end of the story (Enter after it is a no-op).
+	# The expectations, then the end of the story (each narration line and
+	# the closing mark are pauses of their own).
 	send Enter
 	wait_for "ok: both events handled"
+	send Enter
+	wait_for "ok: nothing left behind"
+	send Enter
+	wait_for "-- One DPC run, two events"
 	send Enter Enter
 	wait_for "the story is over: play freely, R restarts, q quits"
-	expect_screen_has "ok: both events handled"
 	expect_screen_has "ok: nothing left behind"
+	expect_screen_has "lose the first: see the challenges (R11)."
 	expect_screen_has "─ free play ─"
 	expect_screen_has -r "$UI_FOOTER_FREE"
 	expect_screen_lacks "NOT TRUE"
@@ -93,7 +98,7 @@ story_enter_to_pause() {
 	send 3
 	wait_for "you: 2"
 	wait_for "answer: 2 - One DPC run takes all the work"
-	expect_screen_has -r 'step 20/20 +quiescent'
+	expect_screen_has -r 'step 24/24 +quiescent'
 }
 
 ui_test story_answers "lesson 03: Enter to the first question, 2 -> 'you: FALSE', R11 and 'right', on to 'both events handled'"

@@ -4,8 +4,9 @@
  *
  * A test builds a struct ui the way ui_app.c's ui_run does, with the
  * progress file in a fresh /tmp directory (never ~/.local/state), lists
- * the repository's lessons/ (run from the repository root, as make
- * check-unit does) and drives the menu with its own key handler.
+ * the frozen lessons in tests/lessons/frozen/ (copies of 02, 03 and 06, so
+ * that the curriculum can change without changing these goldens; run
+ * from the repository root, as make check-unit does) and drives the menu with its own key handler.
  *
  * Goldens (tests/golden/ui/menu_*_80x24.txt, compared byte for byte by
  * golden_fx.c as test_ui_screens.c does; DT_UPDATE_GOLDENS=1 make
@@ -36,9 +37,9 @@
 #include "ui_int.h"
 #include "ui_term.h"
 
-#define L02 "lessons/02-first-interrupt.lua"
-#define L03 "lessons/03-queued-once.lua"
-#define L06 "lessons/06-two-dpcs.lua"
+#define L02 "tests/lessons/frozen/02-first-interrupt.lua"
+#define L03 "tests/lessons/frozen/03-queued-once.lua"
+#define L06 "tests/lessons/frozen/06-two-dpcs.lua"
 
 struct menu_fx {
 	struct ui u;
@@ -54,7 +55,7 @@ static void fx_open(struct menu_fx *f, int w, int h, int ascii)
 	progress_open(&f->p, f->dir);
 	ck_assert_str_eq(progress_notice(&f->p), "");
 	f->u.progress = &f->p;
-	f->u.opt.lessons_dir = "lessons";
+	f->u.opt.lessons_dir = "tests/lessons/frozen";
 	f->u.rr_last = -1;
 	f->u.log_sel = -1;
 	ck_assert_int_eq(ui_grid_init(&f->u.grid, w, h), 0);
@@ -89,23 +90,7 @@ static void fx_close(struct menu_fx *f)
 /* A key, to the screen that has it (as ui_app.c's key() does). */
 static void key(struct menu_fx *f, int k)
 {
-	switch (f->u.screen) {
-	case UI_MENU:
-		ui_menu_key(&f->u, k);
-		break;
-	case UI_HELP:
-		ui_help_key(&f->u, k);
-		break;
-	case UI_BUGCHECK:
-		ui_bugcheck_key(&f->u, k);
-		break;
-	case UI_WHY:
-		ui_why_key(&f->u, k);
-		break;
-	default:
-		ui_lesson_key(&f->u, k);
-		break;
-	}
+	ui_screen_keypress(&f->u, k);
 }
 
 static void keys(struct menu_fx *f, const char *ks)

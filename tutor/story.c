@@ -22,7 +22,9 @@ struct runner {
 	size_t traced;          /* trace events already reported */
 	/* predictions about value()/outcome() wait for the next stop */
 	int pending_ref[8];
+	int pending_answer[8];  /* the student's choice for each, -1 none */
 	unsigned npending;
+	int asked_pending;      /* the ask on screen is pending_ref[npending - 1] */
 	/* where the story is */
 	lua_Integer item, nitems;
 	enum mode mode;
@@ -328,8 +330,9 @@ static int next_step(struct runner *r)
 	return 0;
 }
 
-/* Compare a prediction's actual answer with the lesson's. */
-static void judge(struct runner *r, int ask, const char *actual)
+/* Compare a prediction's actual answer with the lesson's and with the
+ * student's choice (0-based index into the ask's choices, -1 none). */
+static void judge(struct runner *r, int ask, const char *actual, int student)
 {
 	lua_State *L = rt_lua(r->rt);
 	char answer[128], why[512];
@@ -356,12 +359,22 @@ static void judge(struct runner *r, int ask, const char *actual)
 	snprintf(r->reveal.actual, sizeof(r->reveal.actual), "%s", actual);
 	snprintf(r->reveal.why, sizeof(r->reveal.why), "%s", why);
 	r->reveal.lesson_ok = ok;
-	r->reveal.student = r->answered;
+	r->reveal.student = student;
 	r->reveal.student_ok = 0;
-	if (r->answered >= 0 && (unsigned)r->answered < r->q.nchoices)
-		r->reveal.student_ok = strcmp(r->q.choices[r->answered], actual) == 0;
+	if (student >= 0) {
+		lua_getfield(L, ask, "choices");
+		if (lua_istable(L, -1)) {
+			lua_rawgeti(L, -1, student + 1);
+			const char *c = lua_tostring(L, -1);
+			r->reveal.student_ok = c && strcmp(c, actual) == 0;
+			lua_pop(L, 1);
+		}
+		lua_pop(L, 1);
+		/* Several predictions can be judged at one stop: count each. */
+		r->reveal.judged++;
+		r->reveal.judged_ok += (unsigned)r->reveal.student_ok;
+	}
 	r->reveal.valid = 1;
-	r->answered = -1;
 	if (ok)
 		say(r, STORY_ANSWER, "answer: %s%s%s", actual, why[0] ? " - " : "", why);
 	else if (answer[0])
@@ -397,11 +410,12 @@ static void answer_pending(struct runner *r)
 					story_value_text(r->rt, &st->vars[v].value, actual,
 							 sizeof(actual));
 		}
-		judge(r, ask, actual);
+		judge(r, ask, actual, r->pending_answer[i]);
 		lua_settop(L, ask - 1);
 		luaL_unref(L, LUA_REGISTRYINDEX, r->pending_ref[i]);
 	}
 	r->npending = 0;
+	r->asked_pending = 0;
 }
 
 /* Read the question of the ask at idx into r->q and show it. */
@@ -506,10 +520,13 @@ static enum story_tick take_item(struct runner *r)
 				fail(r, "too many value()/outcome() predictions");
 				t = STORY_TICK_FAILED;
 			} else {
+				r->pending_answer[r->npending] = -1;
 				r->pending_ref[r->npending++] = luaL_ref(L, LUA_REGISTRYINDEX);
+				r->asked_pending = 1;
 				t = STORY_TICK_ASK;
 			}
 		} else {
+			r->asked_pending = 0;
 			r->action_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 			r->mode = M_ASK;
 			t = STORY_TICK_ASK;
@@ -545,8 +562,10 @@ static enum story_tick run_one(struct runner *r)
 	else
 		lua_pushvalue(L, idx);
 	int h = pred_holds(r, lua_gettop(L), answer, sizeof(answer));
-	if (h > 0 && r->mode == M_ASK)
-		judge(r, idx, answer);
+	if (h > 0 && r->mode == M_ASK) {
+		judge(r, idx, answer, r->answered);
+		r->answered = -1;
+	}
 	lua_settop(L, idx - 1);
 	if (h < 0) {
 		drop_action(r);
@@ -663,6 +682,7 @@ struct story_run *story_begin(struct rt *rt, const struct story_io *io)
 enum story_tick story_advance(struct story_run *sr)
 {
 	sr->r.reveal.valid = 0;
+	sr->r.reveal.judged = sr->r.reveal.judged_ok = 0;
 	return advance(&sr->r);
 }
 
@@ -673,7 +693,10 @@ const struct story_question *story_question(const struct story_run *sr)
 
 void story_answer(struct story_run *sr, int choice)
 {
-	sr->r.answered = choice;
+	if (sr->r.asked_pending && sr->r.npending)
+		sr->r.pending_answer[sr->r.npending - 1] = choice; /* judged at a later stop */
+	else
+		sr->r.answered = choice;
 }
 
 const struct story_reveal *story_reveal(const struct story_run *sr)

@@ -63,6 +63,10 @@ struct story_reveal {
 	int lesson_ok;     /* the lesson's own answer matched */
 	int student;       /* the student's choice (0-based), -1 none */
 	int student_ok;    /* the student's choice was what the engine did */
+	/* Predictions the student answered that this story_advance judged,
+	 * and how many of them were right (a stop can judge several value()
+	 * predictions at once; student and student_ok are the last one's). */
+	unsigned judged, judged_ok;
 };
 
 /* What one story_advance() did. */

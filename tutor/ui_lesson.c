@@ -537,14 +537,17 @@ static void story_piece(struct ui *u, int until_pause)
 			u->asking = 1;
 			return;
 		}
+		/* A reveal: the answer of an ask about a call, or of value() and
+		 * outcome() predictions judged where the story stopped (several
+		 * may be judged at one stop; the status names the last). */
+		const struct story_reveal *r = story_reveal(u->story);
+		if (r && r->judged) {
+			u->asked += r->judged;
+			u->score += r->judged_ok;
+			snprintf(u->status, sizeof(u->status), "%s: the engine did %s",
+				 r->student_ok ? "right" : "not quite", r->actual);
+		}
 		if (t == STORY_TICK_REVEAL) {
-			const struct story_reveal *r = story_reveal(u->story);
-			if (r && r->student >= 0) {
-				u->asked++;
-				u->score += (unsigned)r->student_ok;
-				snprintf(u->status, sizeof(u->status), "%s: the engine did %s",
-					 r->student_ok ? "right" : "not quite", r->actual);
-			}
 			after_step(u);
 			return;
 		}

@@ -294,6 +294,37 @@ static void sb_note_stop(struct sandbox *sb, lua_State *L)
 	}
 }
 
+/*
+ * Coroutines a budget yield stopped.  Resumed, Lua skips the first hook
+ * call of such a coroutine (the VM "did not move"), so the instructions
+ * before it go uncounted: for these the first hook comes after a single
+ * instruction, which is then the only one skipped.  When the list is full
+ * every run starts that way (slower, never less exact).  A stale entry
+ * (the coroutine was collected) costs one short first grain, nothing else.
+ */
+static void sb_note_hook_yield(struct sandbox *sb, lua_State *co)
+{
+	for (unsigned i = 0; i < sb->nhook_yielded; i++)
+		if (sb->hook_yielded[i] == co)
+			return;
+	if (sb->nhook_yielded == SB_HOOK_YIELDED_MAX)
+		sb->hook_yielded_lost = 1;
+	else
+		sb->hook_yielded[sb->nhook_yielded++] = co;
+}
+
+/* 1 (and forget it) when co was stopped by a budget yield. */
+static int sb_take_hook_yield(struct sandbox *sb, lua_State *co)
+{
+	for (unsigned i = 0; i < sb->nhook_yielded; i++) {
+		if (sb->hook_yielded[i] == co) {
+			sb->hook_yielded[i] = sb->hook_yielded[--sb->nhook_yielded];
+			return 1;
+		}
+	}
+	return sb->hook_yielded_lost;
+}
+
 static void sb_hook(lua_State *L, lua_Debug *ar)
 {
 	struct sandbox *sb = sb_of(L);
@@ -314,6 +345,7 @@ static void sb_hook(lua_State *L, lua_Debug *ar)
 	sb_hook_every(L, 1);
 	if (L == r->L && r->can_yield && lua_isyieldable(L)) {
 		sb_note_stop(sb, L);
+		sb_note_hook_yield(sb, L);
 		(void)lua_yield(L, 0); /* in a hook: returns, then Lua yields */
 		return;
 	}
@@ -322,12 +354,16 @@ static void sb_hook(lua_State *L, lua_Debug *ar)
 }
 
 /*
- * The first hook call comes after one instruction: after a hook-yield
- * Lua skips one hook call, and this way it skips a single instruction.
+ * The first hook call comes after SB_GRAIN_FIRST instructions (one after
+ * a budget yield, see above): most runs reach their step before that and
+ * never pay for a hook call, while a run of slow instructions is noticed
+ * as soon as in slow mode.
  */
 static void sb_run_begin(struct sandbox *sb, struct sb_run *r, lua_State *L,
 			 int can_yield)
 {
+	int first = SB_GRAIN_FIRST;
+
 	memset(r, 0, sizeof *r);
 	r->prev = sb->run;
 	r->L = L;
@@ -339,8 +375,12 @@ static void sb_run_begin(struct sandbox *sb, struct sb_run *r, lua_State *L,
 	if (can_yield) {
 		sb->stop_line = 0;
 		sb->stop_source = NULL;
+		if (sb_take_hook_yield(sb, L))
+			first = 1;
 	}
-	lua_sethook(L, sb_hook, LUA_MASKCOUNT, 1);
+	if ((unsigned)first > sb->budget)
+		first = (int)sb->budget;
+	lua_sethook(L, sb_hook, LUA_MASKCOUNT, first);
 }
 
 static void sb_run_end(struct sandbox *sb, struct sb_run *r)

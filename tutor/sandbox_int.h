@@ -16,6 +16,8 @@
 
 #define SB_GRAIN 1000               /* instructions between hook calls */
 #define SB_GRAIN_SLOW 16            /* ... once instructions are slow */
+#define SB_GRAIN_FIRST SB_GRAIN_SLOW /* ... before the first hook call of a run */
+#define SB_HOOK_YIELDED_MAX 8       /* budget-stopped coroutines remembered */
 #define SB_SLOW_NS UINT64_C(1000000) /* a grain this long is "slow" */
 #define SB_BYTES_PER_UNIT 16        /* C work: bytes per budget unit */
 #define SB_PATTERN_WORK 134217728.0 /* 2^27 matcher steps */
@@ -72,6 +74,9 @@ struct sandbox {
 	int string_refused;     /* the allocator refused a long string */
 	int stop_line;          /* where a budget yield stopped (sb_stop_line) */
 	const char *stop_source;
+	lua_State *hook_yielded[SB_HOOK_YIELDED_MAX]; /* see sb_note_hook_yield */
+	unsigned nhook_yielded;
+	int hook_yielded_lost;  /* the list overflowed: assume any coroutine */
 	void (*print_fn)(void *ctx, const char *text);
 	void *print_ctx;
 	int warn_off;

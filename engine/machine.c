@@ -10,6 +10,7 @@
  * host's pointer stays here, outside the state, so no host pointer can
  * reach a snapshot or a trace.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -329,7 +330,9 @@ void dt_body_resume(struct dt_machine *m, unsigned cpu, struct dt_frame *f,
 		    const struct dt_value *result)
 {
 	struct dt_body_reply r;
-	memset(&r, 0, sizeof(r));
+	/* Everything but the message text, which is read as a string only. */
+	memset(&r, 0, offsetof(struct dt_body_reply, message));
+	r.message[0] = '\0';
 	r.status = DT_BODY_ERROR;
 	if (f->body == DT_NONE || !m->bodies[f->body]) {
 		dt_machine_fail_lesson(m, "resumed a body that does not exist", f->op.pos);

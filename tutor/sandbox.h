@@ -68,6 +68,13 @@ void sb_destroy(struct sandbox *sb);
 lua_State *sb_lua(struct sandbox *sb);
 
 /*
+ * How many memory blocks the state has freed (or moved) so far.  While
+ * the number stays the same, no object has left its address: a binding
+ * may remember what it made of a string's bytes by their address alone.
+ */
+uint64_t sb_frees(const struct sandbox *sb);
+
+/*
  * Load and run a lesson as TEXT (binary chunks are refused) under the
  * budget.  sb_run_file names the chunk "@<path>", so messages read
  * "lessons/x.lua:12: ..."; sb_run_string uses `chunkname` as given

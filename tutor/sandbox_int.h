@@ -49,6 +49,7 @@ struct sb_run {
 	lua_State *L;      /* the thread it runs; it carries the hook */
 	uint64_t used;     /* instructions and charged C work so far */
 	uint64_t start_ns, last_ns;
+	uint64_t slack_ns; /* how far last_ns may lag (the coarse start) */
 	int grain;
 	int over;          /* budget or host time spent: stop at once */
 	int wall;          /* ... and it was host time */
@@ -58,6 +59,7 @@ struct sb_run {
 struct sandbox {
 	lua_State *L;
 	size_t mem_used, mem_cap;
+	uint64_t frees;         /* blocks freed or moved so far (sb_frees) */
 	unsigned budget;
 	uint64_t wall_ns;
 	struct sb_run *run;     /* innermost run; NULL when idle */

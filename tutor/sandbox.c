@@ -1633,6 +1633,7 @@ struct sb_chunk {
 	const char *path; /* a file, or NULL for the buffer below */
 	const char *name, *src;
 	size_t len;
+	const char *mode; /* "t"; "b" only for sb_compile's bytecode */
 };
 
 static int sb_load_chunk(lua_State *L)
@@ -1643,7 +1644,7 @@ static int sb_load_chunk(lua_State *L)
 	if (c->path)
 		status = luaL_loadfilex(L, c->path, "t");
 	else
-		status = luaL_loadbufferx(L, c->src, c->len, c->name, "t");
+		status = luaL_loadbufferx(L, c->src, c->len, c->name, c->mode);
 	if (status != LUA_OK)
 		return lua_error(L);
 	return 1;
@@ -1668,7 +1669,7 @@ static int sb_run_chunk(struct sandbox *sb, struct sb_chunk *c, char **err)
 
 int sb_run_file(struct sandbox *sb, const char *path, char **err)
 {
-	struct sb_chunk c = { path, NULL, NULL, 0 };
+	struct sb_chunk c = { path, NULL, NULL, 0, "t" };
 
 	return sb_run_chunk(sb, &c, err);
 }
@@ -1676,7 +1677,14 @@ int sb_run_file(struct sandbox *sb, const char *path, char **err)
 int sb_run_string(struct sandbox *sb, const char *chunkname, const char *src,
 		  size_t len, char **err)
 {
-	struct sb_chunk c = { NULL, chunkname, src, len };
+	struct sb_chunk c = { NULL, chunkname, src, len, "t" };
+
+	return sb_run_chunk(sb, &c, err);
+}
+
+int sb_run_code(struct sandbox *sb, const struct sb_code *code, char **err)
+{
+	struct sb_chunk c = { NULL, "=(compiled lesson)", code->bytes, code->len, "b" };
 
 	return sb_run_chunk(sb, &c, err);
 }

@@ -448,12 +448,18 @@ static int sandbox_make(struct rt *rt, struct dt_machine *m, uint64_t seed)
 	return 0;
 }
 
+/* Run the lesson file in the current sandbox: its text is compiled once
+ * (sb_compile) and the bytecode rerun at every start over; text that does
+ * not compile runs as text, for the usual syntax error. */
 static int run_file(struct rt *rt, char **err)
 {
 	char chunk[1100];
 	snprintf(chunk, sizeof(chunk), "@%s", rt->path);
+	if (!rt->code.bytes && !rt->code_failed)
+		rt->code_failed = sb_compile(chunk, rt->src, rt->len, &rt->code) != 0;
 	rt->building = 1;
-	int rc = sb_run_string(rt->sb, chunk, rt->src, rt->len, err);
+	int rc = rt->code.bytes ? sb_run_code(rt->sb, &rt->code, err)
+				: sb_run_string(rt->sb, chunk, rt->src, rt->len, err);
 	rt->building = 0;
 	if (rc == 0 && !rt->have_lesson && !rt->probing) {
 		*err = strdup("the file declares no lesson { ... }");
@@ -655,6 +661,7 @@ void rt_close(struct rt *rt)
 	dt_session_destroy(rt->session);
 	sandbox_drop(rt);
 	lesson_free_strings(&rt->lesson);
+	sb_code_free(&rt->code);
 	free(rt->path);
 	free(rt->src);
 	free(rt);

@@ -29,6 +29,8 @@ struct rt {
 	char *path;
 	char *src;
 	size_t len;
+	struct sb_code code;    /* src compiled once (sb_compile) */
+	int code_failed;        /* it did not compile: run the text */
 	struct rt_options opt;
 	struct rt_lesson lesson;
 	int have_lesson;        /* lesson{} was called in this run */

@@ -1059,6 +1059,42 @@ START_TEST(test_pairs_visits_keys_in_a_fixed_order)
 }
 END_TEST
 
+/* A lesson compiled once (sb_compile) runs as its text does: the same
+ * prints, pairs order and ids, its errors named by the file's lines; text
+ * that does not compile is refused, for sb_run_string to report. */
+START_TEST(test_compiled_lesson_runs_as_its_text)
+{
+	static const char bad_line[] = "local x = 1\nlocal y = x + nil\n";
+	struct out o1, o2;
+	struct sandbox *s1 = make(&o1, 0, 0, 1), *s2 = make(&o2, 0, 0, 1);
+	struct sb_code code, none;
+	char *err = NULL;
+
+	ck_assert_int_eq(sb_compile("@lessons/t.lua", pairs_script, strlen(pairs_script), &code),
+			 0);
+	lesson_ok(s1, pairs_script);
+	ck_assert_int_eq(sb_run_code(s2, &code, &err), 0);
+	ck_assert_ptr_null(err);
+	ck_assert_str_eq(o1.text, o2.text);
+	sb_code_free(&code);
+	ck_assert_ptr_null(code.bytes);
+
+	ck_assert_int_eq(sb_compile("@lessons/t.lua", bad_line, strlen(bad_line), &code), 0);
+	ck_assert_int_eq(sb_run_code(s2, &code, &err), -1);
+	ck_assert_ptr_nonnull(err);
+	ck_assert_msg(strncmp(err, "lessons/t.lua:2: attempt to perform arithmetic", 46) == 0,
+		      "%s", err);
+	free(err);
+	sb_code_free(&code);
+
+	ck_assert_int_eq(sb_compile("@lessons/t.lua", "x = = 1", 7, &none), -1);
+	ck_assert_ptr_null(none.bytes);
+	still_works(s2, &o2);
+	sb_destroy(s1);
+	sb_destroy(s2);
+}
+END_TEST
+
 static const char random_script[] =
 	"local out = {}\n"
 	"for i = 1, 8 do out[#out + 1] = math.random(1, 6) end\n"
@@ -1360,6 +1396,7 @@ Suite *sandbox_suite(void)
 	tcase_add_test(det, test_format_p_is_refused_and_s_prints_ids);
 	tcase_add_test(det, test_tostring_prints_stable_ids);
 	tcase_add_test(det, test_pairs_visits_keys_in_a_fixed_order);
+	tcase_add_test(det, test_compiled_lesson_runs_as_its_text);
 	tcase_add_test(det, test_math_random_is_the_lesson_stream);
 	tcase_add_test(det, test_math_random_argument_rules);
 	tcase_add_test(det, test_metatables_cannot_have_gc_or_mode);

@@ -120,7 +120,10 @@ const char *dt_machine_string(const struct dt_machine *m, uint32_t id)
 static void state_reset(struct dt_machine *m)
 {
 	struct dt_state *st = &m->st;
-	memset(st, 0, sizeof(*st));
+	/* Only the first ncpus CPU entries are live: the rest of the array,
+	 * zero since dt_machine_create, is never written (the explorer starts
+	 * over for every branch it tries, and the state is mostly that tail). */
+	memset(st, 0, dt_state_size(m->cfg.ncpus));
 	st->magic = DT_STATE_MAGIC;
 	st->ncpus = (uint16_t)m->cfg.ncpus;
 	st->seed = m->cfg.seed;

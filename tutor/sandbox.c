@@ -609,14 +609,27 @@ static void sb_calibrate(lua_State *L, struct sandbox *sb)
 }
 
 /* Give serials to light C functions in t, in sorted-key order. */
-static lua_Integer sb_sorted_keys(lua_State *L, int t);
+static lua_Integer sb_sorted_keys_if(lua_State *L, int t,
+				     int (*keep)(lua_State *L, struct sandbox *sb));
 
+/* A light C function with no serial yet (the value on top). */
+static int sb_is_new_light(lua_State *L, struct sandbox *sb)
+{
+	return lua_type(L, -1) == LUA_TFUNCTION && sb_serial_of(L, sb, -1) == UINT64_MAX;
+}
+
+/*
+ * Sorting only the keys whose values need a serial visits them in the
+ * order a sort of all keys would (the key order is total); each sandbox
+ * does this for every library table, so the shorter sort is most of the
+ * cost of creating one.
+ */
 static void sb_note_light(lua_State *L, struct sandbox *sb, int t)
 {
 	lua_Integer n, i;
 
 	t = lua_absindex(L, t);
-	n = sb_sorted_keys(L, t);
+	n = sb_sorted_keys_if(L, t, sb_is_new_light);
 	lua_rawgeti(L, LUA_REGISTRYINDEX, sb->ref_light);
 	for (i = 1; i <= n; i++) {
 		lua_rawgeti(L, -2, i);
@@ -730,26 +743,33 @@ static void sb_key_fill(lua_State *L, struct sandbox *sb, int idx,
 }
 
 /* Push a sequence of t's keys (raw) in the sandbox's order; its length. */
-static lua_Integer sb_sorted_keys(lua_State *L, int t)
+/* The keys of t whose values `keep` accepts (all when it is NULL), sorted,
+ * as a list pushed on the stack; returns their number. */
+static lua_Integer sb_sorted_keys_if(lua_State *L, int t,
+				     int (*keep)(lua_State *L, struct sandbox *sb))
 {
 	struct sandbox *sb = sb_of(L);
 	struct sb_key *keys;
-	lua_Integer n = 0, i = 0;
+	lua_Integer n = 0, all = 0, i = 0;
 	int list;
 
 	t = lua_absindex(L, t);
 	lua_pushnil(L);
 	while (lua_next(L, t)) {
+		n += !keep || keep(L, sb);
+		all++;
 		lua_pop(L, 1);
-		n++;
 	}
-	sb_charge(L, (uint64_t)n);
+	sb_charge(L, (uint64_t)all);
 	lua_createtable(L, n < INT_MAX ? (int)n : INT_MAX, 0);
 	list = lua_gettop(L);
 	keys = lua_newuserdatauv(L, (size_t)n * sizeof *keys + 1, 0);
 	lua_pushnil(L);
 	while (lua_next(L, t)) {
+		int wanted = !keep || keep(L, sb);
 		lua_pop(L, 1);
+		if (!wanted)
+			continue;
 		if (i == n) { /* cannot happen: nothing runs between passes */
 			lua_pop(L, 1);
 			break;
@@ -791,7 +811,7 @@ static int sb_pairs_next(lua_State *L)
 static int sb_push_pairs(lua_State *L, int t)
 {
 	t = lua_absindex(L, t);
-	sb_sorted_keys(L, t);
+	sb_sorted_keys_if(L, t, NULL);
 	lua_pushinteger(L, 0);
 	lua_pushvalue(L, t);
 	lua_pushcclosure(L, sb_pairs_next, 3);

@@ -13,6 +13,7 @@
 #include "dt_history.h"
 
 #define BLOCK 32
+#define SPAN 512 /* bytes compared at once while looking for a change */
 
 struct delta {
 	unsigned char *bytes; /* runs: u32 offset, u32 length, data */
@@ -65,15 +66,37 @@ static int key_push(struct dt_session *s, const void *state)
 	return 0;
 }
 
+/*
+ * The first changed block at or after `off` (a multiple of BLOCK), or n.
+ * A step changes a few hundred bytes of a state of many kilobytes, so the
+ * scan compares SPAN bytes at a time and looks at the blocks of a span
+ * only when it differs: one memcmp call per span rather than per block.
+ */
+static size_t next_change(const unsigned char *before, const unsigned char *now, size_t off,
+			  size_t n)
+{
+	while (off < n) {
+		size_t len = n - off < SPAN ? n - off : SPAN;
+		if (memcmp(before + off, now + off, len) != 0)
+			break;
+		off += len;
+	}
+	for (; off < n; off += BLOCK) {
+		size_t len = n - off < BLOCK ? n - off : BLOCK;
+		if (memcmp(before + off, now + off, len) != 0)
+			return off;
+	}
+	return n;
+}
+
 /* Append to d the runs where `now` differs from `before`. */
 static int delta_add(struct dt_session *s, struct delta *d, const unsigned char *before,
 		     const unsigned char *now)
 {
 	size_t n = s->state_size;
-	for (size_t off = 0; off < n; off += BLOCK) {
+	for (size_t off = next_change(before, now, 0, n); off < n;
+	     off = next_change(before, now, off, n)) {
 		size_t len = n - off < BLOCK ? n - off : BLOCK;
-		if (memcmp(before + off, now + off, len) == 0)
-			continue;
 		size_t end = off + len; /* extend the run over following changed blocks */
 		while (end < n) {
 			size_t l2 = n - end < BLOCK ? n - end : BLOCK;
@@ -95,7 +118,7 @@ static int delta_add(struct dt_session *s, struct delta *d, const unsigned char 
 		memcpy(b + d->len + sizeof(hdr), now + lo, hi - lo);
 		d->len += sizeof(hdr) + (hi - lo);
 		s->mem += sizeof(hdr) + (hi - lo);
-		off = end - BLOCK; /* the loop adds BLOCK back */
+		off = end;
 	}
 	return 0;
 }
@@ -228,7 +251,7 @@ static int record(struct dt_session *s, const struct dt_choice *c)
 	s->log[s->nlog++] = *c;
 	if (delta_add(s, d, s->prev, now))
 		return DT_ENOMEM;
-	memcpy(s->prev, now, s->state_size);
+	delta_apply(d, s->prev); /* the changed bytes are all that differ */
 	if (s->nlog % DT_KEYFRAME_EVERY == 0 && key_push(s, now))
 		return DT_ENOMEM;
 	s->cursor = s->nlog;

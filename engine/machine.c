@@ -10,6 +10,7 @@
  * host's pointer stays here, outside the state, so no host pointer can
  * reach a snapshot or a trace.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -119,7 +120,10 @@ const char *dt_machine_string(const struct dt_machine *m, uint32_t id)
 static void state_reset(struct dt_machine *m)
 {
 	struct dt_state *st = &m->st;
-	memset(st, 0, sizeof(*st));
+	/* Only the first ncpus CPU entries are live: the rest of the array,
+	 * zero since dt_machine_create, is never written (the explorer starts
+	 * over for every branch it tries, and the state is mostly that tail). */
+	memset(st, 0, dt_state_size(m->cfg.ncpus));
 	st->magic = DT_STATE_MAGIC;
 	st->ncpus = (uint16_t)m->cfg.ncpus;
 	st->seed = m->cfg.seed;
@@ -329,7 +333,9 @@ void dt_body_resume(struct dt_machine *m, unsigned cpu, struct dt_frame *f,
 		    const struct dt_value *result)
 {
 	struct dt_body_reply r;
-	memset(&r, 0, sizeof(r));
+	/* Everything but the message text, which is read as a string only. */
+	memset(&r, 0, offsetof(struct dt_body_reply, message));
+	r.message[0] = '\0';
 	r.status = DT_BODY_ERROR;
 	if (f->body == DT_NONE || !m->bodies[f->body]) {
 		dt_machine_fail_lesson(m, "resumed a body that does not exist", f->op.pos);

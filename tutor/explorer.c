@@ -20,6 +20,8 @@ struct hooks_ctx {
 	int exists;   /* index of the exists challenge, 0 none */
 	int errors;   /* predicate errors (counted as violations) */
 	char first_error[300];
+	double t0;             /* when the exploration started */
+	double first_violation; /* seconds after t0, 0 until one is found */
 };
 
 static double now_s(void)
@@ -56,7 +58,10 @@ static int hook_violated(void *ctx, struct dt_machine *m, int at_end)
 	(void)m;
 	if (!h->forall || !at_end)
 		return 0;
-	return call_challenge(h, h->forall, "invariant") != 1;
+	int violated = call_challenge(h, h->forall, "invariant") != 1;
+	if (violated && h->first_violation == 0)
+		h->first_violation = now_s() - h->t0;
+	return violated;
 }
 
 static int hook_reached(void *ctx, struct dt_machine *m)
@@ -230,6 +235,7 @@ int explore_lesson(const char *path, const struct explore_options *o, FILE *out,
 	unsigned nfree = rt_free_events(rt, fe, DT_EXPLORE_MAX_FREE);
 	struct dt_explore_report r;
 	double t0 = now_s();
+	h.t0 = t0;
 	int rc = dt_explore(rt_machine(rt), &b, fe, nfree, &hooks,
 			    o->progress ? progress_line : NULL, &t0, &r);
 	if (o->progress)
@@ -239,6 +245,10 @@ int explore_lesson(const char *path, const struct explore_options *o, FILE *out,
 	sum->incomplete = r.incomplete;
 	sum->violations = r.violations + (uint64_t)h.errors;
 	sum->hits = r.hits;
+	sum->pruned = r.pruned;
+	sum->slept = r.slept;
+	sum->steps = r.steps;
+	sum->first_violation_s = h.first_violation;
 	bounds_text(&b, sum->bounds, sizeof(sum->bounds));
 	if (r.counterexample.n)
 		dt_witness_print(rt_machine(rt), &r.counterexample, l->id, sum->counterexample,

@@ -34,7 +34,9 @@ struct explore_options {
 /* What one exploration found, for callers that judge it (--check). */
 struct explore_summary {
 	uint64_t runs, incomplete, violations, hits;
+	uint64_t pruned, slept, steps; /* choices cut by the bound, by reduction; steps run */
 	double seconds;
+	double first_violation_s;  /* when the first violating run ended, 0 if none */
 	char counterexample[2048]; /* "" when none */
 	char bounds[160];          /* "2 preemptions, 2 events, 200 steps" */
 	int error;

@@ -184,13 +184,50 @@ static int sb_note_object(struct sandbox *sb, const void *p)
 
 static void sb_hook(lua_State *L, lua_Debug *ar);
 
-static uint64_t sb_now_ns(void)
+static uint64_t sb_clock_ns(clockid_t id)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(id, &ts);
 	return (uint64_t)ts.tv_sec * UINT64_C(1000000000) + (uint64_t)ts.tv_nsec;
 }
+
+static uint64_t sb_now_ns(void)
+{
+	return sb_clock_ns(CLOCK_MONOTONIC);
+}
+
+/*
+ * A run's start, read at every resume: the tick-granular clock costs a
+ * few nanoseconds where the precise one costs twenty, a tenth of a step.
+ * It reads the same clock as sb_now_ns at its last tick, so it is never
+ * ahead of it: a run only looks longer by at most one tick (*slack_ns),
+ * and the backstop can only come that much early, never late.
+ */
+#ifdef CLOCK_MONOTONIC_COARSE
+static uint64_t sb_start_ns(uint64_t *slack_ns)
+{
+	static uint64_t res_ns;
+	struct timespec res;
+
+	if (res_ns == 0)
+		res_ns = clock_getres(CLOCK_MONOTONIC_COARSE, &res) == 0 ?
+				 (uint64_t)res.tv_sec * UINT64_C(1000000000) + (uint64_t)res.tv_nsec + 1 :
+				 UINT64_MAX;
+	if (res_ns == UINT64_MAX || res_ns > SB_SLOW_NS * 100) {
+		*slack_ns = 0; /* no usable coarse clock: the precise one */
+		return sb_now_ns();
+	}
+	*slack_ns = res_ns;
+	return sb_clock_ns(CLOCK_MONOTONIC_COARSE);
+}
+#else
+static uint64_t sb_start_ns(uint64_t *slack_ns)
+{
+	*slack_ns = 0;
+	return sb_now_ns();
+}
+#endif
 
 /*
  * Set the hook count, only if it changes: lua_sethook walks every call
@@ -277,9 +314,11 @@ static int sb_tick(struct sandbox *sb, struct sb_run *r, lua_State *L)
 		r->wall = 1;
 		return 0;
 	}
-	if (now - r->last_ns > SB_SLOW_NS)
+	/* The first grain is measured from the coarse start: allow its tick. */
+	if (now - r->last_ns > SB_SLOW_NS + r->slack_ns)
 		r->grain = SB_GRAIN_SLOW;
 	r->last_ns = now;
+	r->slack_ns = 0;
 	return 1;
 }
 
@@ -292,6 +331,37 @@ static void sb_note_stop(struct sandbox *sb, lua_State *L)
 		sb->stop_line = ar.currentline > 0 ? ar.currentline : 0;
 		sb->stop_source = ar.source;
 	}
+}
+
+/*
+ * Coroutines a budget yield stopped.  Resumed, Lua skips the first hook
+ * call of such a coroutine (the VM "did not move"), so the instructions
+ * before it go uncounted: for these the first hook comes after a single
+ * instruction, which is then the only one skipped.  When the list is full
+ * every run starts that way (slower, never less exact).  A stale entry
+ * (the coroutine was collected) costs one short first grain, nothing else.
+ */
+static void sb_note_hook_yield(struct sandbox *sb, lua_State *co)
+{
+	for (unsigned i = 0; i < sb->nhook_yielded; i++)
+		if (sb->hook_yielded[i] == co)
+			return;
+	if (sb->nhook_yielded == SB_HOOK_YIELDED_MAX)
+		sb->hook_yielded_lost = 1;
+	else
+		sb->hook_yielded[sb->nhook_yielded++] = co;
+}
+
+/* 1 (and forget it) when co was stopped by a budget yield. */
+static int sb_take_hook_yield(struct sandbox *sb, lua_State *co)
+{
+	for (unsigned i = 0; i < sb->nhook_yielded; i++) {
+		if (sb->hook_yielded[i] == co) {
+			sb->hook_yielded[i] = sb->hook_yielded[--sb->nhook_yielded];
+			return 1;
+		}
+	}
+	return sb->hook_yielded_lost;
 }
 
 static void sb_hook(lua_State *L, lua_Debug *ar)
@@ -314,6 +384,7 @@ static void sb_hook(lua_State *L, lua_Debug *ar)
 	sb_hook_every(L, 1);
 	if (L == r->L && r->can_yield && lua_isyieldable(L)) {
 		sb_note_stop(sb, L);
+		sb_note_hook_yield(sb, L);
 		(void)lua_yield(L, 0); /* in a hook: returns, then Lua yields */
 		return;
 	}
@@ -322,25 +393,33 @@ static void sb_hook(lua_State *L, lua_Debug *ar)
 }
 
 /*
- * The first hook call comes after one instruction: after a hook-yield
- * Lua skips one hook call, and this way it skips a single instruction.
+ * The first hook call comes after SB_GRAIN_FIRST instructions (one after
+ * a budget yield, see above): most runs reach their step before that and
+ * never pay for a hook call, while a run of slow instructions is noticed
+ * as soon as in slow mode.
  */
 static void sb_run_begin(struct sandbox *sb, struct sb_run *r, lua_State *L,
 			 int can_yield)
 {
+	int first = SB_GRAIN_FIRST;
+
 	memset(r, 0, sizeof *r);
 	r->prev = sb->run;
 	r->L = L;
 	r->grain = SB_GRAIN;
 	r->can_yield = can_yield;
-	r->start_ns = r->last_ns = sb_now_ns();
+	r->start_ns = r->last_ns = sb_start_ns(&r->slack_ns);
 	sb->run = r;
 	sb->string_refused = 0;
 	if (can_yield) {
 		sb->stop_line = 0;
 		sb->stop_source = NULL;
+		if (sb_take_hook_yield(sb, L))
+			first = 1;
 	}
-	lua_sethook(L, sb_hook, LUA_MASKCOUNT, 1);
+	if ((unsigned)first > sb->budget)
+		first = (int)sb->budget;
+	lua_sethook(L, sb_hook, LUA_MASKCOUNT, first);
 }
 
 static void sb_run_end(struct sandbox *sb, struct sb_run *r)
@@ -381,6 +460,7 @@ static void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 		if (ptr) {
 			sb_objmap_remove(&sb->objs, (uintptr_t)ptr);
 			sb->mem_used -= old;
+			sb->frees++;
 			free(ptr);
 		}
 		return NULL;
@@ -395,6 +475,8 @@ static void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 	if (p == NULL)
 		return nsize <= old ? ptr : NULL; /* shrinking must not fail */
 	sb->mem_used = sb->mem_used - old + nsize;
+	if (ptr && p != ptr)
+		sb->frees++; /* the old address is given up too */
 	if (!ptr && sb_is_object_tag(osize) && sb_note_object(sb, p)) {
 		free(p);
 		sb->mem_used -= nsize;
@@ -527,14 +609,27 @@ static void sb_calibrate(lua_State *L, struct sandbox *sb)
 }
 
 /* Give serials to light C functions in t, in sorted-key order. */
-static lua_Integer sb_sorted_keys(lua_State *L, int t);
+static lua_Integer sb_sorted_keys_if(lua_State *L, int t,
+				     int (*keep)(lua_State *L, struct sandbox *sb));
 
+/* A light C function with no serial yet (the value on top). */
+static int sb_is_new_light(lua_State *L, struct sandbox *sb)
+{
+	return lua_type(L, -1) == LUA_TFUNCTION && sb_serial_of(L, sb, -1) == UINT64_MAX;
+}
+
+/*
+ * Sorting only the keys whose values need a serial visits them in the
+ * order a sort of all keys would (the key order is total); each sandbox
+ * does this for every library table, so the shorter sort is most of the
+ * cost of creating one.
+ */
 static void sb_note_light(lua_State *L, struct sandbox *sb, int t)
 {
 	lua_Integer n, i;
 
 	t = lua_absindex(L, t);
-	n = sb_sorted_keys(L, t);
+	n = sb_sorted_keys_if(L, t, sb_is_new_light);
 	lua_rawgeti(L, LUA_REGISTRYINDEX, sb->ref_light);
 	for (i = 1; i <= n; i++) {
 		lua_rawgeti(L, -2, i);
@@ -648,26 +743,33 @@ static void sb_key_fill(lua_State *L, struct sandbox *sb, int idx,
 }
 
 /* Push a sequence of t's keys (raw) in the sandbox's order; its length. */
-static lua_Integer sb_sorted_keys(lua_State *L, int t)
+/* The keys of t whose values `keep` accepts (all when it is NULL), sorted,
+ * as a list pushed on the stack; returns their number. */
+static lua_Integer sb_sorted_keys_if(lua_State *L, int t,
+				     int (*keep)(lua_State *L, struct sandbox *sb))
 {
 	struct sandbox *sb = sb_of(L);
 	struct sb_key *keys;
-	lua_Integer n = 0, i = 0;
+	lua_Integer n = 0, all = 0, i = 0;
 	int list;
 
 	t = lua_absindex(L, t);
 	lua_pushnil(L);
 	while (lua_next(L, t)) {
+		n += !keep || keep(L, sb);
+		all++;
 		lua_pop(L, 1);
-		n++;
 	}
-	sb_charge(L, (uint64_t)n);
+	sb_charge(L, (uint64_t)all);
 	lua_createtable(L, n < INT_MAX ? (int)n : INT_MAX, 0);
 	list = lua_gettop(L);
 	keys = lua_newuserdatauv(L, (size_t)n * sizeof *keys + 1, 0);
 	lua_pushnil(L);
 	while (lua_next(L, t)) {
+		int wanted = !keep || keep(L, sb);
 		lua_pop(L, 1);
+		if (!wanted)
+			continue;
 		if (i == n) { /* cannot happen: nothing runs between passes */
 			lua_pop(L, 1);
 			break;
@@ -709,7 +811,7 @@ static int sb_pairs_next(lua_State *L)
 static int sb_push_pairs(lua_State *L, int t)
 {
 	t = lua_absindex(L, t);
-	sb_sorted_keys(L, t);
+	sb_sorted_keys_if(L, t, NULL);
 	lua_pushinteger(L, 0);
 	lua_pushvalue(L, t);
 	lua_pushcclosure(L, sb_pairs_next, 3);
@@ -1511,6 +1613,11 @@ lua_State *sb_lua(struct sandbox *sb)
 	return sb->L;
 }
 
+uint64_t sb_frees(const struct sandbox *sb)
+{
+	return sb->frees;
+}
+
 void sb_set_print(struct sandbox *sb, void (*fn)(void *ctx, const char *text),
 		  void *ctx)
 {
@@ -1546,6 +1653,7 @@ struct sb_chunk {
 	const char *path; /* a file, or NULL for the buffer below */
 	const char *name, *src;
 	size_t len;
+	const char *mode; /* "t"; "b" only for sb_compile's bytecode */
 };
 
 static int sb_load_chunk(lua_State *L)
@@ -1556,7 +1664,7 @@ static int sb_load_chunk(lua_State *L)
 	if (c->path)
 		status = luaL_loadfilex(L, c->path, "t");
 	else
-		status = luaL_loadbufferx(L, c->src, c->len, c->name, "t");
+		status = luaL_loadbufferx(L, c->src, c->len, c->name, c->mode);
 	if (status != LUA_OK)
 		return lua_error(L);
 	return 1;
@@ -1581,7 +1689,7 @@ static int sb_run_chunk(struct sandbox *sb, struct sb_chunk *c, char **err)
 
 int sb_run_file(struct sandbox *sb, const char *path, char **err)
 {
-	struct sb_chunk c = { path, NULL, NULL, 0 };
+	struct sb_chunk c = { path, NULL, NULL, 0, "t" };
 
 	return sb_run_chunk(sb, &c, err);
 }
@@ -1589,7 +1697,14 @@ int sb_run_file(struct sandbox *sb, const char *path, char **err)
 int sb_run_string(struct sandbox *sb, const char *chunkname, const char *src,
 		  size_t len, char **err)
 {
-	struct sb_chunk c = { NULL, chunkname, src, len };
+	struct sb_chunk c = { NULL, chunkname, src, len, "t" };
+
+	return sb_run_chunk(sb, &c, err);
+}
+
+int sb_run_code(struct sandbox *sb, const struct sb_code *code, char **err)
+{
+	struct sb_chunk c = { NULL, "=(compiled lesson)", code->bytes, code->len, "b" };
 
 	return sb_run_chunk(sb, &c, err);
 }

@@ -68,6 +68,13 @@ void sb_destroy(struct sandbox *sb);
 lua_State *sb_lua(struct sandbox *sb);
 
 /*
+ * How many memory blocks the state has freed (or moved) so far.  While
+ * the number stays the same, no object has left its address: a binding
+ * may remember what it made of a string's bytes by their address alone.
+ */
+uint64_t sb_frees(const struct sandbox *sb);
+
+/*
  * Load and run a lesson as TEXT (binary chunks are refused) under the
  * budget.  sb_run_file names the chunk "@<path>", so messages read
  * "lessons/x.lua:12: ..."; sb_run_string uses `chunkname` as given
@@ -78,6 +85,28 @@ lua_State *sb_lua(struct sandbox *sb);
 int sb_run_file(struct sandbox *sb, const char *path, char **err);
 int sb_run_string(struct sandbox *sb, const char *chunkname, const char *src,
 		  size_t len, char **err);
+
+/*
+ * A lesson compiled once, to run in many sandboxes: every start over
+ * builds the machine in a new sandbox and runs the file again, and
+ * parsing the text was a quarter of that.  sb_compile parses the text (as
+ * text: mode "t") in a plain Lua state of its own, so no sandbox sees the
+ * parser's allocations and every run of the file, the first included,
+ * allocates the same way; it keeps the bytecode with its line information
+ * and chunk name, so messages still read "lessons/x.lua:12: ...".
+ * sb_compile returns -1 on a syntax error or when out of memory: run the
+ * text with sb_run_string then, which reports the error as always.
+ * sb_run_code runs the bytecode like sb_run_string runs text.  It is the
+ * only binary chunk a sandbox ever loads, and it comes from this process's
+ * own compiler, never from a lesson: load() in a lesson stays text only.
+ */
+struct sb_code {
+	char *bytes;
+	size_t len;
+};
+int sb_compile(const char *chunkname, const char *src, size_t len, struct sb_code *out);
+int sb_run_code(struct sandbox *sb, const struct sb_code *code, char **err);
+void sb_code_free(struct sb_code *code);
 
 /*
  * Freeze the globals and the library tables once the lesson has loaded.

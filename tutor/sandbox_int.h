@@ -16,6 +16,8 @@
 
 #define SB_GRAIN 1000               /* instructions between hook calls */
 #define SB_GRAIN_SLOW 16            /* ... once instructions are slow */
+#define SB_GRAIN_FIRST SB_GRAIN_SLOW /* ... before the first hook call of a run */
+#define SB_HOOK_YIELDED_MAX 8       /* budget-stopped coroutines remembered */
 #define SB_SLOW_NS UINT64_C(1000000) /* a grain this long is "slow" */
 #define SB_BYTES_PER_UNIT 16        /* C work: bytes per budget unit */
 #define SB_PATTERN_WORK 134217728.0 /* 2^27 matcher steps */
@@ -47,6 +49,7 @@ struct sb_run {
 	lua_State *L;      /* the thread it runs; it carries the hook */
 	uint64_t used;     /* instructions and charged C work so far */
 	uint64_t start_ns, last_ns;
+	uint64_t slack_ns; /* how far last_ns may lag (the coarse start) */
 	int grain;
 	int over;          /* budget or host time spent: stop at once */
 	int wall;          /* ... and it was host time */
@@ -56,6 +59,7 @@ struct sb_run {
 struct sandbox {
 	lua_State *L;
 	size_t mem_used, mem_cap;
+	uint64_t frees;         /* blocks freed or moved so far (sb_frees) */
 	unsigned budget;
 	uint64_t wall_ns;
 	struct sb_run *run;     /* innermost run; NULL when idle */
@@ -72,6 +76,9 @@ struct sandbox {
 	int string_refused;     /* the allocator refused a long string */
 	int stop_line;          /* where a budget yield stopped (sb_stop_line) */
 	const char *stop_source;
+	lua_State *hook_yielded[SB_HOOK_YIELDED_MAX]; /* see sb_note_hook_yield */
+	unsigned nhook_yielded;
+	int hook_yielded_lost;  /* the list overflowed: assume any coroutine */
 	void (*print_fn)(void *ctx, const char *text);
 	void *print_ctx;
 	int warn_off;

@@ -33,6 +33,27 @@ void rt_register(struct rt *rt, lua_State *L, const char *name, lua_CFunction fn
 	lua_setglobal(L, name);
 }
 
+/*
+ * dt_machine_intern hashes the whole string, and every step interns its
+ * file name and label again.  A Lua string's bytes stay at their address
+ * until the sandbox frees a block, so a few recent (address, id) pairs,
+ * valid while sb_frees has not moved, answer most of these lookups with
+ * one comparison.  The pairs belong to one sandbox and one machine:
+ * sandbox_make forgets them.
+ */
+uint32_t rt_intern(struct rt *rt, const char *s)
+{
+	unsigned slot = (unsigned)((uintptr_t)s >> 3) & (RT_INTERN_MEMO - 1);
+	uint64_t frees = sb_frees(rt->sb);
+	if (rt->memo[slot].s == s && rt->memo[slot].frees == frees)
+		return rt->memo[slot].id;
+	uint32_t id = dt_machine_intern(rt->m, s);
+	rt->memo[slot].s = s;
+	rt->memo[slot].frees = frees;
+	rt->memo[slot].id = id;
+	return id;
+}
+
 /* ---- values -------------------------------------------------------------- */
 
 void rt_push_value(struct rt *rt, lua_State *L, const struct dt_value *v)
@@ -73,7 +94,7 @@ int rt_to_value(struct rt *rt, lua_State *L, int idx, struct dt_value *out)
 			*out = dt_number((double)lua_tonumber(L, idx));
 		return 1;
 	case LUA_TSTRING:
-		*out = dt_string(dt_machine_intern(rt->m, lua_tostring(L, idx)));
+		*out = dt_string(rt_intern(rt, lua_tostring(L, idx)));
 		return 1;
 	default:
 		return 0;
@@ -91,7 +112,7 @@ struct dt_srcpos rt_where(struct rt *rt, lua_State *L, int level)
 		if (ar.currentline <= 0)
 			continue;
 		const char *src = ar.source && ar.source[0] == '@' ? ar.source + 1 : ar.short_src;
-		pos.file = dt_machine_intern(rt->m, src);
+		pos.file = rt_intern(rt, src);
 		pos.line = (uint32_t)ar.currentline;
 		break;
 	}
@@ -238,13 +259,20 @@ static int push_args(struct rt *rt, lua_State *co, const struct dt_call *call)
 	}
 }
 
+/* Readers look at the first n entries only: emptying the log is cheap. */
+static void log_clear(struct rt_step_log *lg)
+{
+	lg->nreturns = 0;
+	lg->nstarts = 0;
+}
+
 /* The log describes one step: entries of an older step (a branch's
  * replay) are dropped when the step changes. */
 static struct rt_step_log *step_log(struct rt *rt)
 {
 	uint32_t now = dt_machine_state(rt->m)->step + 1;
 	if (rt->log_step != now) {
-		memset(&rt->log, 0, sizeof(rt->log));
+		log_clear(&rt->log);
 		rt->log_step = now;
 	}
 	return &rt->log;
@@ -315,7 +343,7 @@ static struct dt_srcpos stop_pos(struct rt *rt, lua_State *co)
 		return rt_where(rt, co, 0);
 	struct dt_srcpos pos = { 0, (uint32_t)line };
 	if (src)
-		pos.file = dt_machine_intern(rt->m, src[0] == '@' ? src + 1 : src);
+		pos.file = rt_intern(rt, src[0] == '@' ? src + 1 : src);
 	return pos;
 }
 
@@ -421,6 +449,7 @@ static int sandbox_make(struct rt *rt, struct dt_machine *m, uint64_t seed)
 		return -1;
 	rt->L = sb_lua(rt->sb);
 	rt->m = m;
+	memset(rt->memo, 0, sizeof(rt->memo));
 	if (rt->opt.print)
 		sb_set_print(rt->sb, rt->opt.print, rt->opt.print_ctx);
 	rt->callbacks_ref = new_table_ref(rt->L);
@@ -438,12 +467,18 @@ static int sandbox_make(struct rt *rt, struct dt_machine *m, uint64_t seed)
 	return 0;
 }
 
+/* Run the lesson file in the current sandbox: its text is compiled once
+ * (sb_compile) and the bytecode rerun at every start over; text that does
+ * not compile runs as text, for the usual syntax error. */
 static int run_file(struct rt *rt, char **err)
 {
 	char chunk[1100];
 	snprintf(chunk, sizeof(chunk), "@%s", rt->path);
+	if (!rt->code.bytes && !rt->code_failed)
+		rt->code_failed = sb_compile(chunk, rt->src, rt->len, &rt->code) != 0;
 	rt->building = 1;
-	int rc = sb_run_string(rt->sb, chunk, rt->src, rt->len, err);
+	int rc = rt->code.bytes ? sb_run_code(rt->sb, &rt->code, err)
+				: sb_run_string(rt->sb, chunk, rt->src, rt->len, err);
 	rt->building = 0;
 	if (rc == 0 && !rt->have_lesson && !rt->probing) {
 		*err = strdup("the file declares no lesson { ... }");
@@ -646,6 +681,7 @@ void rt_close(struct rt *rt)
 	sandbox_drop(rt);
 	callbacks_clear(rt);
 	lesson_free_strings(&rt->lesson);
+	sb_code_free(&rt->code);
 	free(rt->path);
 	free(rt->src);
 	free(rt);
@@ -698,12 +734,12 @@ const char *rt_source(const struct rt *rt)
 
 int rt_step(struct rt *rt, const struct dt_choice *c)
 {
-	memset(&rt->log, 0, sizeof(rt->log));
+	log_clear(&rt->log);
 	rt->log_step = 0;
 	int rc = dt_session_step(rt->session, c);
 	/* A branch replays bodies first: only the new step's entries count. */
 	if (rt->log_step != dt_machine_state(rt->m)->step)
-		memset(&rt->log, 0, sizeof(rt->log));
+		log_clear(&rt->log);
 	return rc;
 }
 

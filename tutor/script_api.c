@@ -215,7 +215,7 @@ static int l_step(lua_State *L)
 {
 	struct rt *rt = rt_from(L);
 	struct dt_op *op = op_begin(L, rt, DT_OP_STEP, "step");
-	op->label = dt_machine_intern(rt->m, luaL_optstring(L, 1, ""));
+	op->label = rt_intern(rt, luaL_optstring(L, 1, ""));
 	if (lua_istable(L, 2)) {
 		lua_getfield(L, 2, "us");
 		lua_Integer us = luaL_optinteger(L, -1, 1);

@@ -10,6 +10,8 @@
 #include "sandbox.h"
 #include "script.h"
 
+#define RT_INTERN_MEMO 8 /* recently interned Lua strings (rt_intern) */
+
 /* A callback body: one coroutine. */
 struct rt_body {
 	lua_State *co;
@@ -27,6 +29,8 @@ struct rt {
 	char *path;
 	char *src;
 	size_t len;
+	struct sb_code code;    /* src compiled once (sb_compile) */
+	int code_failed;        /* it did not compile: run the text */
 	struct rt_options opt;
 	struct rt_lesson lesson;
 	int have_lesson;        /* lesson{} was called in this run */
@@ -49,11 +53,17 @@ struct rt {
 	unsigned nfree;
 	struct rt_step_log log;
 	uint32_t log_step;      /* the step the log describes */
+	struct {
+		const char *s;  /* the bytes of a Lua string */
+		uint64_t frees; /* sb_frees when they were interned */
+		uint32_t id;    /* what dt_machine_intern made of them */
+	} memo[RT_INTERN_MEMO];
 	char err[512];
 };
 
 /* script.c */
 struct rt *rt_from(lua_State *L);           /* the runtime behind a C function */
+uint32_t rt_intern(struct rt *rt, const char *s); /* dt_machine_intern, memoised */
 void rt_push_value(struct rt *rt, lua_State *L, const struct dt_value *v);
 int rt_to_value(struct rt *rt, lua_State *L, int idx, struct dt_value *out);
 struct dt_srcpos rt_where(struct rt *rt, lua_State *L, int level);

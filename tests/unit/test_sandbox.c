@@ -672,6 +672,69 @@ START_TEST(test_budget_stop_names_the_line_that_runs_next)
 }
 END_TEST
 
+/*
+ * A coroutine the budget stopped gets exactly the same budget on every
+ * later resume (Lua skips the first hook call after a hook yield; the
+ * sandbox must not let instructions slip through there), also when more
+ * coroutines are stopped than the sandbox keeps track of one by one: R
+ * resumes of budget B count as far as one run of budget R * B.
+ */
+static const char counter[] =
+	"c = {}\n"
+	"function count(k) c[k] = 0 while true do c[k] = c[k] + 1 end end\n";
+
+static lua_Integer count_of(struct sandbox *sb, int k)
+{
+	lua_State *L = sb_lua(sb);
+	lua_Integer n;
+
+	lua_getglobal(L, "c");
+	lua_geti(L, -1, k);
+	n = lua_tointeger(L, -1);
+	lua_pop(L, 2);
+	return n;
+}
+
+START_TEST(test_budget_after_a_budget_stop_is_exact)
+{
+	enum { NCO = 12, ROUNDS = 8, BUDGET = 1000 };
+	struct sandbox *one = make(NULL, ROUNDS * BUDGET, 0, 1);
+	struct sandbox *sb = make(NULL, BUDGET, 0, 1);
+	lua_State *co[NCO];
+	lua_Integer whole;
+	int i, r, nres, over;
+
+	lesson_ok(one, counter);
+	co[0] = coroutine_of(one, "count");
+	lua_pushinteger(co[0], 1);
+	ck_assert_int_eq(sb_resume(one, co[0], 1, &nres, &over), LUA_YIELD);
+	ck_assert_int_eq(over, 1);
+	whole = count_of(one, 1);
+	sb_destroy(one);
+
+	/* Each coroutine counts in its own slot, so none reads a stale value. */
+	lesson_ok(sb, counter);
+	for (i = 0; i < NCO; i++)
+		co[i] = coroutine_of(sb, "count");
+	for (r = 0; r < ROUNDS; r++) {
+		for (i = 0; i < NCO; i++) {
+			if (r == 0)
+				lua_pushinteger(co[i], i + 1);
+			ck_assert_int_eq(sb_resume(sb, co[i], r == 0, &nres, &over), LUA_YIELD);
+			ck_assert_int_eq(over, 1);
+		}
+	}
+	/* One loop turn is a few instructions: a slip of even a dozen per
+	 * resume shows here. */
+	for (i = 0; i < NCO; i++)
+		ck_assert_msg(llabs((long long)(count_of(sb, i + 1) - whole)) <= 1,
+			      "coroutine %d counted %lld in %d resumes, one run %lld", i,
+			      (long long)count_of(sb, i + 1), ROUNDS, (long long)whole);
+	lua_pop(sb_lua(sb), NCO);
+	sb_destroy(sb);
+}
+END_TEST
+
 START_TEST(test_budget_is_per_resume)
 {
 	struct out o;
@@ -996,6 +1059,42 @@ START_TEST(test_pairs_visits_keys_in_a_fixed_order)
 }
 END_TEST
 
+/* A lesson compiled once (sb_compile) runs as its text does: the same
+ * prints, pairs order and ids, its errors named by the file's lines; text
+ * that does not compile is refused, for sb_run_string to report. */
+START_TEST(test_compiled_lesson_runs_as_its_text)
+{
+	static const char bad_line[] = "local x = 1\nlocal y = x + nil\n";
+	struct out o1, o2;
+	struct sandbox *s1 = make(&o1, 0, 0, 1), *s2 = make(&o2, 0, 0, 1);
+	struct sb_code code, none;
+	char *err = NULL;
+
+	ck_assert_int_eq(sb_compile("@lessons/t.lua", pairs_script, strlen(pairs_script), &code),
+			 0);
+	lesson_ok(s1, pairs_script);
+	ck_assert_int_eq(sb_run_code(s2, &code, &err), 0);
+	ck_assert_ptr_null(err);
+	ck_assert_str_eq(o1.text, o2.text);
+	sb_code_free(&code);
+	ck_assert_ptr_null(code.bytes);
+
+	ck_assert_int_eq(sb_compile("@lessons/t.lua", bad_line, strlen(bad_line), &code), 0);
+	ck_assert_int_eq(sb_run_code(s2, &code, &err), -1);
+	ck_assert_ptr_nonnull(err);
+	ck_assert_msg(strncmp(err, "lessons/t.lua:2: attempt to perform arithmetic", 46) == 0,
+		      "%s", err);
+	free(err);
+	sb_code_free(&code);
+
+	ck_assert_int_eq(sb_compile("@lessons/t.lua", "x = = 1", 7, &none), -1);
+	ck_assert_ptr_null(none.bytes);
+	still_works(s2, &o2);
+	sb_destroy(s1);
+	sb_destroy(s2);
+}
+END_TEST
+
 static const char random_script[] =
 	"local out = {}\n"
 	"for i = 1, 8 do out[#out + 1] = math.random(1, 6) end\n"
@@ -1282,6 +1381,7 @@ Suite *sandbox_suite(void)
 	tcase_add_test(cost, test_long_patterns_and_results_are_refused);
 	tcase_add_test(cost, test_budget_stops_a_coroutine_by_yielding);
 	tcase_add_test(cost, test_budget_is_per_resume);
+	tcase_add_test(cost, test_budget_after_a_budget_stop_is_exact);
 	tcase_add_test(cost, test_budget_stop_names_the_line_that_runs_next);
 	tcase_add_test(cost, test_budget_yields_resume_to_the_right_answer);
 	tcase_add_test(cost, test_budget_stops_a_protected_call_with_the_line);
@@ -1296,6 +1396,7 @@ Suite *sandbox_suite(void)
 	tcase_add_test(det, test_format_p_is_refused_and_s_prints_ids);
 	tcase_add_test(det, test_tostring_prints_stable_ids);
 	tcase_add_test(det, test_pairs_visits_keys_in_a_fixed_order);
+	tcase_add_test(det, test_compiled_lesson_runs_as_its_text);
 	tcase_add_test(det, test_math_random_is_the_lesson_stream);
 	tcase_add_test(det, test_math_random_argument_rules);
 	tcase_add_test(det, test_metatables_cannot_have_gc_or_mode);

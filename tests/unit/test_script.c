@@ -745,6 +745,38 @@ START_TEST(test_step_cost)
 }
 END_TEST
 
+/* Labels made afresh at every step, with garbage around them so that the
+ * collector frees old labels and new ones may take their addresses: each
+ * step still carries its own text (the runtime remembers interned strings
+ * by address only while nothing has been freed). */
+static const char labels_src[] = HDR(1)
+	"thread { name = \"t\", body = function()\n"
+	"  for i = 1, 300 do\n"
+	"    local junk = {}\n"
+	"    for k = 1, 20 do junk[k] = (\"j\"):rep(60) .. k end\n"
+	"    step((\"label %d \"):format(i) .. (\"-\"):rep(50))\n"
+	"  end\n"
+	"end }\n";
+
+START_TEST(test_step_labels_survive_garbage)
+{
+	struct sfx f;
+	char want[96];
+	sfx_open(&f, labels_src);
+	ck_assert_int_eq(sfx_dispatch(&f, "t", 0), DT_OK);
+	for (int i = 1; i <= 300; i++) {
+		const struct dt_frame *t = sfx_top(&f, 0);
+		ck_assert_ptr_nonnull(t);
+		ck_assert_uint_eq(t->op.kind, DT_OP_STEP);
+		snprintf(want, sizeof(want), "label %d %.50s", i,
+			 "--------------------------------------------------");
+		ck_assert_str_eq(sfx_string(&f, t->op.label), want);
+		ck_assert_int_eq(sfx_cpu(&f, 0), DT_OK);
+	}
+	sfx_close(&f);
+}
+END_TEST
+
 /* ---- the step model --------------------------------------------------------- */
 
 static const char steps_src[] = HDR(1)
@@ -1124,6 +1156,7 @@ Suite *script_suite(void)
 	tcase_add_test(api, test_irql_and_processor);
 	tcase_add_test(api, test_registers);
 	tcase_add_test(api, test_step_cost);
+	tcase_add_test(api, test_step_labels_survive_garbage);
 	suite_add_tcase(s, api);
 	TCase *model = tcase_create("step_model");
 	tcase_add_test(model, test_step_boundaries);

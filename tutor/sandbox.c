@@ -234,6 +234,26 @@ static void sb_push_over(lua_State *L, struct sandbox *sb,
 	lua_concat(L, 2);
 }
 
+/*
+ * Remember where the budget stopped a resume (sb_stop_line): in the hook,
+ * level 0 is the instruction about to run; in sb_charge, level 1 is the
+ * Lua code that called the library function.  Only the resume's own run
+ * records it, also when it stops by an error (where Lua cannot yield, as
+ * in a __close handler or a sort comparator), because the error unwinds
+ * the coroutine and takes the position with it.
+ */
+static void sb_note_stop(struct sandbox *sb, lua_State *L, int level)
+{
+	lua_Debug ar;
+
+	if (sb->run == NULL || !sb->run->can_yield)
+		return;
+	if (lua_getstack(L, level, &ar) && lua_getinfo(L, "Sl", &ar)) {
+		sb->stop_line = ar.currentline > 0 ? ar.currentline : 0;
+		sb->stop_source = ar.source;
+	}
+}
+
 /* Charge C work; raise at the caller's line once the budget is spent. */
 void sb_charge(lua_State *L, uint64_t units)
 {
@@ -248,6 +268,8 @@ void sb_charge(lua_State *L, uint64_t units)
 			return;
 		sb_set_over(r);
 	}
+	if (sb->stop_line == 0)
+		sb_note_stop(sb, L, 1);
 	sb_push_over(L, sb, r, 1);
 	lua_error(L);
 }
@@ -283,17 +305,6 @@ static int sb_tick(struct sandbox *sb, struct sb_run *r, lua_State *L)
 	return 1;
 }
 
-/* In the hook, level 0 is the instruction about to run: remember it. */
-static void sb_note_stop(struct sandbox *sb, lua_State *L)
-{
-	lua_Debug ar;
-
-	if (lua_getstack(L, 0, &ar) && lua_getinfo(L, "Sl", &ar)) {
-		sb->stop_line = ar.currentline > 0 ? ar.currentline : 0;
-		sb->stop_source = ar.source;
-	}
-}
-
 static void sb_hook(lua_State *L, lua_Debug *ar)
 {
 	struct sandbox *sb = sb_of(L);
@@ -313,10 +324,12 @@ static void sb_hook(lua_State *L, lua_Debug *ar)
 	}
 	sb_hook_every(L, 1);
 	if (L == r->L && r->can_yield && lua_isyieldable(L)) {
-		sb_note_stop(sb, L);
+		sb_note_stop(sb, L, 0);
 		(void)lua_yield(L, 0); /* in a hook: returns, then Lua yields */
 		return;
 	}
+	if (L == r->L && sb->stop_line == 0)
+		sb_note_stop(sb, L, 0);
 	sb_push_over(L, sb, r, 0); /* level 0 in a hook: the running code */
 	lua_error(L);
 }

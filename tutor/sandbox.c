@@ -349,6 +349,7 @@ static void sb_run_begin(struct sandbox *sb, struct sb_run *r, lua_State *L,
 	r->start_ns = r->last_ns = sb_now_ns();
 	sb->run = r;
 	sb->string_refused = 0;
+	sb->refused_at[0] = '\0';
 	if (can_yield) {
 		sb->stop_line = 0;
 		sb->stop_source = NULL;
@@ -380,6 +381,30 @@ static int sb_is_object_tag(size_t tag)
 }
 
 /*
+ * Lua raises "not enough memory" without a position and without calling
+ * any message handler, so the allocator notes, when it refuses a block,
+ * the innermost Lua code of the running thread.  lua_getstack and
+ * lua_getinfo("Sl") only read the call chain, which a refused allocation
+ * leaves as it was.
+ */
+static void sb_note_refusal(struct sandbox *sb)
+{
+	lua_State *L = sb->run ? sb->run->L : NULL;
+	lua_Debug ar;
+	int level;
+
+	if (L == NULL || sb->refused_at[0])
+		return;
+	for (level = 0; lua_getstack(L, level, &ar); level++) {
+		if (!lua_getinfo(L, "Sl", &ar) || ar.currentline <= 0)
+			continue;
+		snprintf(sb->refused_at, sizeof sb->refused_at, "%s:%d:", ar.short_src,
+			 ar.currentline);
+		return;
+	}
+}
+
+/*
  * Lua's one allocator.  When ptr is NULL, osize is the type of the
  * object being created (lua_Alloc's contract): that is how long strings
  * are refused and how objects get their creation serial.
@@ -400,10 +425,13 @@ static void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 	}
 	if (!ptr && osize == LUA_TSTRING && nsize > SB_STRING_MAX + SB_STRING_SLACK) {
 		sb->string_refused = 1;
+		sb_note_refusal(sb);
 		return NULL;
 	}
-	if (nsize > old && nsize - old > sb_mem_room(sb))
+	if (nsize > old && nsize - old > sb_mem_room(sb)) {
+		sb_note_refusal(sb);
 		return NULL;
+	}
 	p = realloc(ptr, nsize);
 	if (p == NULL)
 		return nsize <= old ? ptr : NULL; /* shrinking must not fail */
@@ -1409,17 +1437,28 @@ static char *sb_format_error(const struct sandbox *sb, const char *msg)
 	const char *tb = strstr(msg, header), *line, *next;
 	size_t head = tb ? (size_t)(tb - msg) : strlen(msg), n = 0;
 	int frames = 0;
+	size_t at = 0;
 	char note[96], *out, *o;
 
-	if (sb->string_refused && strncmp(msg, "not enough memory", 17) == 0)
-		n = (size_t)snprintf(note, sizeof note, " (a string longer than %zu bytes, "
-				     "the lesson limit, was refused)", (size_t)SB_STRING_MAX);
-	out = malloc(strlen(msg) + n + 1);
+	if (strncmp(msg, "not enough memory", 17) == 0) {
+		at = strlen(sb->refused_at);
+		if (sb->string_refused)
+			n = (size_t)snprintf(note, sizeof note, " (a string longer than %zu "
+					     "bytes, the lesson limit, was refused)",
+					     (size_t)SB_STRING_MAX);
+	}
+	out = malloc(at + 1 + strlen(msg) + n + 1);
 	if (out == NULL)
 		return NULL;
-	memcpy(out, msg, head);
-	memcpy(out + head, note, n);
-	o = out + head + n;
+	o = out;
+	if (at) {
+		memcpy(o, sb->refused_at, at);
+		o[at] = ' ';
+		o += at + 1;
+	}
+	memcpy(o, msg, head);
+	memcpy(o + head, note, n);
+	o += head + n;
 	if (tb) {
 		memcpy(o, header, sizeof header - 1);
 		o += sizeof header - 1;

@@ -70,6 +70,8 @@ struct sandbox {
 	int ref_ids, ref_light, ref_guard, ref_frozen;
 	int frozen;
 	int string_refused;     /* the allocator refused a long string */
+	char refused_at[80];    /* "file:line:" of the Lua code it refused,
+				 * or "" (memory errors carry no position) */
 	int stop_line;          /* where a budget yield stopped (sb_stop_line) */
 	const char *stop_source;
 	void (*print_fn)(void *ctx, const char *text);

@@ -810,10 +810,35 @@ static int sb_tostring(lua_State *L)
 	return 1;
 }
 
+/*
+ * Pass one line of print() or warn() to the host, cleaned and cut (see
+ * sandbox_text.c); past SB_PRINT_TOTAL_MAX bytes in all, one notice and
+ * then nothing.
+ */
+static void sb_emit(struct sandbox *sb, const char *text, size_t len)
+{
+	char line[SB_PRINT_LINE_MAX + 64];
+	size_t n;
+
+	if (sb->print_fn == NULL || sb->printed > SB_PRINT_TOTAL_MAX)
+		return;
+	n = sb_clean_text(line, sizeof line, text, len, SB_PRINT_LINE_MAX, 0);
+	sb->printed += n + 1;
+	if (sb->printed > SB_PRINT_TOTAL_MAX) {
+		snprintf(line, sizeof line, "(the rest of this lesson's print() and warn() "
+			 "output is left out: %d bytes is the limit)", SB_PRINT_TOTAL_MAX);
+		sb->print_fn(sb->print_ctx, line);
+		return;
+	}
+	sb->print_fn(sb->print_ctx, line);
+}
+
 static int sb_print(lua_State *L)
 {
 	struct sandbox *sb = sb_of(L);
 	int n = lua_gettop(L), i;
+	size_t len;
+	const char *text;
 	luaL_Buffer b;
 
 	luaL_buffinit(L, &b);
@@ -824,8 +849,9 @@ static int sb_print(lua_State *L)
 		luaL_addvalue(&b);
 	}
 	luaL_pushresult(&b);
-	if (sb->print_fn)
-		sb->print_fn(sb->print_ctx, lua_tostring(L, -1));
+	text = lua_tolstring(L, -1, &len);
+	sb_charge(L, 1 + len / SB_BYTES_PER_UNIT);
+	sb_emit(sb, text, len);
 	return 0;
 }
 
@@ -851,9 +877,9 @@ static void sb_warnf(void *ud, const char *msg, int tocont)
 	sb->warn_len = 0;
 	if (!sb->warn_off && sb->print_fn) {
 		char line[sizeof sb->warn_buf + 16];
+		int len = snprintf(line, sizeof line, "warning: %s", sb->warn_buf);
 
-		snprintf(line, sizeof line, "warning: %s", sb->warn_buf);
-		sb->print_fn(sb->print_ctx, line);
+		sb_emit(sb, line, len > 0 ? (size_t)len : 0);
 	}
 }
 
@@ -1430,14 +1456,18 @@ static int sb_useful_frame(const char *line, size_t len)
 	return !(len == sizeof none - 1 && memcmp(line, none, len) == 0);
 }
 
-/* The message, a note if a long string was refused, a short traceback. */
+/*
+ * The message (cleaned and cut, see sandbox_text.c; after "file:line:"
+ * for a refused allocation), a note if a long string was refused, and a
+ * short traceback.
+ */
 static char *sb_format_error(const struct sandbox *sb, const char *msg)
 {
 	static const char header[] = "\nstack traceback:";
 	const char *tb = strstr(msg, header), *line, *next;
-	size_t head = tb ? (size_t)(tb - msg) : strlen(msg), n = 0;
+	size_t head = tb ? (size_t)(tb - msg) : strlen(msg), n = 0, at = 0;
+	size_t room = SB_MESSAGE_MAX + 64, frame_room = SB_FRAME_MAX + 64;
 	int frames = 0;
-	size_t at = 0;
 	char note[96], *out, *o;
 
 	if (strncmp(msg, "not enough memory", 17) == 0) {
@@ -1447,7 +1477,7 @@ static char *sb_format_error(const struct sandbox *sb, const char *msg)
 					     "bytes, the lesson limit, was refused)",
 					     (size_t)SB_STRING_MAX);
 	}
-	out = malloc(at + 1 + strlen(msg) + n + 1);
+	out = malloc(at + 1 + room + n + sizeof header + SB_TRACE_FRAMES * (frame_room + 1));
 	if (out == NULL)
 		return NULL;
 	o = out;
@@ -1456,9 +1486,9 @@ static char *sb_format_error(const struct sandbox *sb, const char *msg)
 		o[at] = ' ';
 		o += at + 1;
 	}
-	memcpy(o, msg, head);
-	memcpy(o + head, note, n);
-	o += head + n;
+	o += sb_clean_text(o, room, msg, head, SB_MESSAGE_MAX, 0);
+	memcpy(o, note, n);
+	o += n;
 	if (tb) {
 		memcpy(o, header, sizeof header - 1);
 		o += sizeof header - 1;
@@ -1469,8 +1499,9 @@ static char *sb_format_error(const struct sandbox *sb, const char *msg)
 				next = line + strlen(line);
 			if (!sb_useful_frame(line + 1, (size_t)(next - line - 1)))
 				continue;
-			memcpy(o, line, (size_t)(next - line));
-			o += next - line;
+			*o++ = '\n';
+			o += sb_clean_text(o, frame_room, line + 1, (size_t)(next - line - 1),
+					   SB_FRAME_MAX, 1);
 			frames++;
 		}
 	}

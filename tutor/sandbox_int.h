@@ -105,7 +105,7 @@ const char *sb_tolstring(lua_State *L, int idx, size_t *len);
 /*
  * sandbox_text.c: copy at most `max` bytes of src (never splitting a
  * UTF-8 sequence) into dst, a buffer of cap bytes, with control
- * characters replaced (tab and newline by a space unless keep_newlines),
+ * characters replaced (a newline by a space unless keep_newlines),
  * and " ... (N bytes left out)" when it cut; NUL-terminated; the length.
  */
 size_t sb_clean_text(char *dst, size_t cap, const char *src, size_t len,

@@ -6,8 +6,8 @@
  * and --plain as it is, through the UI's log.  So it is cleaned on the
  * way out.  Control characters go (an escape sequence could retitle the
  * window, clear the screen or, on some terminals, answer back with
- * input): a tab or newline becomes a space, any other byte below 0x20 and
- * DEL become '?'.  And it is bounded: a message keeps at most
+ * input): a tab stays, a newline or carriage return becomes a space, any
+ * other byte below 0x20 and DEL become '?'.  And it is bounded: a message keeps at most
  * SB_MESSAGE_MAX bytes, a printed line at most SB_PRINT_LINE_MAX, and one
  * sandbox prints at most SB_PRINT_TOTAL_MAX bytes in all; what is cut is
  * counted ("... (N bytes left out)"), so the student knows.
@@ -19,9 +19,9 @@
 
 static char sb_clean_byte(unsigned char c, int keep_newlines)
 {
-	if ((c == '\n' || c == '\t') && keep_newlines)
+	if (c == '\t' || (c == '\n' && keep_newlines))
 		return (char)c;
-	if (c == '\t' || c == '\n' || c == '\r')
+	if (c == '\n' || c == '\r')
 		return ' ';
 	if (c < 0x20 || c == 0x7f)
 		return '?';

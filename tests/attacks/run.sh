@@ -17,8 +17,9 @@
 #
 # A run passes when it ENDS with the refusal: exit status 1 (a lesson error:
 # not 0, not a signal, not the alarm unless the header asks for it), the
-# file:line and the fragment in the output, no sanitizer report, at most
-# MAX_OUT bytes of output, and the absent files still absent.  Time is never
+# file:line and the fragment in the output, no sanitizer report, no escape
+# character, at most MAX_OUT bytes of output, and the absent files still
+# absent.  Time is never
 # measured: the last-resort alarm (DPCTUTOR_ALARM) ends a run that would
 # hang, and that is a failure unless the attack expects the alarm.
 set -u
@@ -74,6 +75,9 @@ check_run() { # file mode
 	[ "$size" -le "$MAX_OUT" ] || echo "$size bytes of output (at most $MAX_OUT)"
 	if grep -qE 'AddressSanitizer|LeakSanitizer|runtime error:|unprotected error' "$out"; then
 		echo "a sanitizer or panic report"
+	fi
+	if LC_ALL=C grep -q "$(printf '\033')" "$out"; then
+		echo "an escape character reached the output (the terminal would obey it)"
 	fi
 	if [ -z "$alarm" ] && grep -qF 'last-resort alarm' "$out"; then
 		echo "stopped by the last-resort alarm, not by the sandbox"

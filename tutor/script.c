@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "deadline.h"
 #include "script_int.h"
 
 void rt_options_default(struct rt_options *o)
@@ -586,6 +587,7 @@ int rt_open(const char *path, const struct rt_options *opt, struct rt **out, cha
 	rt_options_default(&rt->opt);
 	if (opt)
 		rt->opt = *opt;
+	deadline_name(path); /* the lesson the last-resort alarm would name */
 	rt->path = strdup(path);
 	rt->src = rt->path ? read_file(path, &rt->len, err) : NULL;
 	if (!rt->src)

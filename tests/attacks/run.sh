@@ -14,6 +14,7 @@
 #                                   removed first; $TMP is the runner's
 #                                   scratch directory)
 #   -- alarm: N                     DPCTUTOR_ALARM for this attack (default 30)
+#   -- max-output: N                bytes of output allowed (default MAX_OUT)
 #
 # A run passes when it ENDS with the refusal: exit status 1 (a lesson error:
 # not 0, not a signal, not the alarm unless the header asks for it), the
@@ -65,6 +66,8 @@ check_run() { # file mode
 		>"$out" 2>&1 </dev/null
 	rc=$?
 	size=$(wc -c <"$out")
+	max=$(header "$1" max-output)
+	max=${max:-$MAX_OUT}
 	[ "$rc" -eq 1 ] || echo "exit status $rc, not 1 (a lesson error)"
 	if [ -n "$line" ]; then
 		grep -qF "$rel:$line:" "$out" || echo "no '$rel:$line:' in the output"
@@ -72,7 +75,7 @@ check_run() { # file mode
 		grep -qF "$rel" "$out" || echo "the output does not name $rel"
 	fi
 	grep -qF -- "$frag" "$out" || echo "no \"$frag\" in the output"
-	[ "$size" -le "$MAX_OUT" ] || echo "$size bytes of output (at most $MAX_OUT)"
+	[ "$size" -le "$max" ] || echo "$size bytes of output (at most $max)"
 	if grep -qE 'AddressSanitizer|LeakSanitizer|runtime error:|unprotected error' "$out"; then
 		echo "a sanitizer or panic report"
 	fi

@@ -191,6 +191,9 @@ endef
 CHECK_EXTRA ?=
 ifneq ($(wildcard tutor/main.c),)
 CHECK_EXTRA += check-lessons check-spin
+ifneq ($(VALGRIND),1)
+CHECK_EXTRA += check-attacks
+endif
 endif
 # The tmux UI tests run in the plain build only (not under ASan or valgrind).
 ifneq ($(wildcard tutor/main.c),)
@@ -203,6 +206,7 @@ endif
 CHECK_STEPS = check-layering check-unit $(CHECK_EXTRA)
 
 .PHONY: all lib run bench check check-deps check-layering check-unit check-lessons check-spin check-ui check-install unit-tests deps \
+	check-attacks \
 	clean install uninstall help FORCE
 
 all: $(LIB) $(PROGRAMS)
@@ -313,6 +317,12 @@ check-lessons: $(TUTOR_BIN)
 	@echo "lesson checks: $(TUTOR_BIN) --check lessons/*.lua"
 	env $(TEST_ENV) $(TEST_WRAPPER) ./$(TUTOR_BIN) --check $(sort $(filter-out lessons/api.lua,$(wildcard lessons/*.lua)))
 
+# Hostile lessons (tests/attacks/NN-*.lua): each must end in the lesson
+# error its header names, at its file and line, with no effect outside.
+check-attacks: $(TUTOR_BIN)
+	@echo "sandbox attacks: tests/attacks/run.sh ./$(TUTOR_BIN)"
+	env $(TEST_ENV) sh tests/attacks/run.sh ./$(TUTOR_BIN)
+
 # The explorer against an independent oracle: the final states Spin finds
 # in a Promela model of the two-DPC scenario (tests/spin/).
 check-spin: $(TUTOR_BIN)
@@ -413,6 +423,7 @@ help:
 	@echo "  check           check dependencies, build and run every test"
 	@echo "  check-unit      run the unit tests only (SUITE=name runs one suite)"
 	@echo "  check-lessons   dpctutor --check on every lesson"
+	@echo "  check-attacks   the sandbox attack suite (tests/attacks/; not under valgrind)"
 	@echo "  check-spin      the Spin oracle against --explore on the two-DPC scenario"
 	@echo "  check-ui        the terminal UI driven in tmux (tests/ui/; plain build)"
 	@echo "  check-install   make install/uninstall into a temporary PREFIX, then run it"

@@ -433,12 +433,17 @@ static void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 		return NULL;
 	}
 	p = realloc(ptr, nsize);
-	if (p == NULL)
-		return nsize <= old ? ptr : NULL; /* shrinking must not fail */
+	if (p == NULL) {
+		if (nsize <= old)
+			return ptr; /* shrinking must not fail */
+		sb_note_refusal(sb);
+		return NULL;
+	}
 	sb->mem_used = sb->mem_used - old + nsize;
 	if (!ptr && sb_is_object_tag(osize) && sb_note_object(sb, p)) {
 		free(p);
 		sb->mem_used -= nsize;
+		sb_note_refusal(sb);
 		return NULL;
 	}
 	if (nsize > old)

@@ -53,14 +53,16 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-
 # LeakSanitizer works on these machines (root, no ptrace restriction), so
 # leaks fail the tests.  Check forks a child per test; a leak found in the
 # child makes that test an error ("early exit").
-TEST_ENV := CK_DEFAULT_TIMEOUT=120 DT_TEST_SCALE=small \
+# The lesson checks run slower here: the last-resort alarm (deadline.h)
+# gets ten minutes per lesson.
+TEST_ENV := CK_DEFAULT_TIMEOUT=120 DT_TEST_SCALE=small DPCTUTOR_ALARM=600 \
 	ASAN_OPTIONS=detect_leaks=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 else ifeq ($(VALGRIND),1)
 BUILD := build/valgrind
 # Without fork every test runs in valgrind's one process, so timeouts do
 # not apply; the larger timeout is there should CK_FORK be turned back on.
-TEST_ENV := CK_DEFAULT_TIMEOUT=600 CK_FORK=no DT_TEST_SCALE=small
+TEST_ENV := CK_DEFAULT_TIMEOUT=600 CK_FORK=no DT_TEST_SCALE=small DPCTUTOR_ALARM=3600
 TEST_WRAPPER := valgrind --quiet --error-exitcode=1 --leak-check=full \
 	--errors-for-leak-kinds=definite,indirect
 else ifeq ($(FUZZ),1)

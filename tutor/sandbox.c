@@ -68,6 +68,11 @@
  *
  * Nothing here is global: the state's allocator userdata is the struct
  * sandbox, and lua_getallocf() finds it again from any callback.
+ *
+ * Every rule here has an attack in tests/attacks/ that must be refused;
+ * docs/security.md lists them, and the known faults of the system's Lua
+ * 5.4.4 (CVE-2022-28805, CVE-2022-33099, ...) with what keeps each out of
+ * a lesson's reach.
  */
 #include <limits.h>
 #include <math.h>

@@ -53,14 +53,16 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-
 # LeakSanitizer works on these machines (root, no ptrace restriction), so
 # leaks fail the tests.  Check forks a child per test; a leak found in the
 # child makes that test an error ("early exit").
-TEST_ENV := CK_DEFAULT_TIMEOUT=120 DT_TEST_SCALE=small \
+# The lesson checks run slower here: the last-resort alarm (deadline.h)
+# gets ten minutes per lesson.
+TEST_ENV := CK_DEFAULT_TIMEOUT=120 DT_TEST_SCALE=small DPCTUTOR_ALARM=600 \
 	ASAN_OPTIONS=detect_leaks=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 else ifeq ($(VALGRIND),1)
 BUILD := build/valgrind
 # Without fork every test runs in valgrind's one process, so timeouts do
 # not apply; the larger timeout is there should CK_FORK be turned back on.
-TEST_ENV := CK_DEFAULT_TIMEOUT=600 CK_FORK=no DT_TEST_SCALE=small
+TEST_ENV := CK_DEFAULT_TIMEOUT=600 CK_FORK=no DT_TEST_SCALE=small DPCTUTOR_ALARM=3600
 TEST_WRAPPER := valgrind --quiet --error-exitcode=1 --leak-check=full \
 	--errors-for-leak-kinds=definite,indirect
 else ifeq ($(FUZZ),1)
@@ -191,6 +193,9 @@ endef
 CHECK_EXTRA ?=
 ifneq ($(wildcard tutor/main.c),)
 CHECK_EXTRA += check-lessons check-spin
+ifneq ($(VALGRIND),1)
+CHECK_EXTRA += check-attacks
+endif
 endif
 # The tmux UI tests run in the plain build only (not under ASan or valgrind).
 ifneq ($(wildcard tutor/main.c),)
@@ -203,6 +208,7 @@ endif
 CHECK_STEPS = check-layering check-unit $(CHECK_EXTRA)
 
 .PHONY: all lib run bench check check-deps check-layering check-unit check-lessons check-spin check-ui check-install unit-tests deps \
+	check-attacks \
 	clean install uninstall help FORCE
 
 all: $(LIB) $(PROGRAMS)
@@ -320,6 +326,12 @@ check-lessons: $(TUTOR_BIN)
 	@echo "lesson checks: $(TUTOR_BIN) --check lessons/*.lua"
 	env $(TEST_ENV) $(TEST_WRAPPER) ./$(TUTOR_BIN) --check $(sort $(filter-out lessons/api.lua,$(wildcard lessons/*.lua)))
 
+# Hostile lessons (tests/attacks/NN-*.lua): each must end in the lesson
+# error its header names, at its file and line, with no effect outside.
+check-attacks: $(TUTOR_BIN)
+	@echo "sandbox attacks: tests/attacks/run.sh ./$(TUTOR_BIN)"
+	env $(TEST_ENV) sh tests/attacks/run.sh ./$(TUTOR_BIN)
+
 # The explorer against an independent oracle: the final states Spin finds
 # in a Promela model of the two-DPC scenario (tests/spin/).
 check-spin: $(TUTOR_BIN)
@@ -420,6 +432,7 @@ help:
 	@echo "  check           check dependencies, build and run every test"
 	@echo "  check-unit      run the unit tests only (SUITE=name runs one suite)"
 	@echo "  check-lessons   dpctutor --check on every lesson"
+	@echo "  check-attacks   the sandbox attack suite (tests/attacks/; not under valgrind)"
 	@echo "  check-spin      the Spin oracle against --explore on the two-DPC scenario"
 	@echo "  check-ui        the terminal UI driven in tmux (tests/ui/; plain build)"
 	@echo "  check-install   make install/uninstall into a temporary PREFIX, then run it"

@@ -14,6 +14,7 @@
  * lesson fails.
  */
 #include <dirent.h>
+#include <stdbool.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,7 @@
 #include <unistd.h>
 
 #include "checker.h"
+#include "deadline.h"
 #include "explorer.h"
 #include "lessons.h"
 #include "coverage.h"
@@ -46,6 +48,8 @@ struct cli {
 	struct explore_options eo;
 	int no_color, ascii, first_frame;
 	int reset_progress;
+	unsigned alarm_s;       /* the last-resort alarm, per lesson (deadline.h) */
+	bool alarm_set;         /* DPCTUTOR_ALARM or CI asked for it */
 };
 
 static void usage(FILE *f)
@@ -82,6 +86,9 @@ static void usage(FILE *f)
 		"number (2).  Lessons are found in --lessons DIR, $DPCTUTOR_LESSONS, ./lessons,\n"
 		"lessons/ beside the build directory, then the installed data directory\n"
 		"(%s).\n"
+		"\n"
+		"--check, --plain and --explore stop a lesson still running after 60 s\n"
+		"(DPCTUTOR_ALARM=N seconds, 0 = never) and exit 1.\n"
 		"\n"
 		"Progress (finished lessons, best scores, where you left off) is kept in\n"
 		"$XDG_STATE_HOME/dpctutor/progress (default ~/.local/state/dpctutor/progress).\n"
@@ -205,9 +212,27 @@ static int parse(int argc, char **argv, struct cli *c)
 	return 0;
 }
 
+/* Name the lesson and (re)start the last-resort alarm for it. */
+static void bound(const struct cli *c, const char *lesson)
+{
+	deadline_name(lesson);
+	deadline_arm(c->alarm_s);
+}
+
+/* A transcript keeps its first PLAIN_MAX_EVENTS engine events: a lesson
+ * that steps ten million times must not write ten million lines. */
+#define PLAIN_MAX_EVENTS 20000u
+
 static void plain_line(void *ctx, enum story_line_kind kind, const char *text)
 {
+	static unsigned events;
 	(void)ctx;
+	if (kind == STORY_EVENT && ++events > PLAIN_MAX_EVENTS) {
+		if (events == PLAIN_MAX_EVENTS + 1)
+			printf("    ... (more than %u events: the rest are left out)\n",
+			       PLAIN_MAX_EVENTS);
+		return;
+	}
 	const char *pre = kind == STORY_EVENT ? "    " : "";
 	printf("%s%s\n", pre, text);
 }
@@ -263,8 +288,10 @@ static int run_check(int argc, char **argv, const struct cli *c)
 	struct lesson_list list;
 	if (optind >= argc) {
 		lessons_find(c->lessons_dir, &list);
-		for (unsigned i = 0; i < list.n; i++)
+		for (unsigned i = 0; i < list.n; i++) {
+			bound(c, list.paths[i]);
 			count(check_lesson(list.paths[i], &c->co, stdout), &passed, &failed);
+		}
 		lessons_free(&list);
 	}
 	for (int i = optind; i < argc; i++) {
@@ -274,6 +301,7 @@ static int run_check(int argc, char **argv, const struct cli *c)
 			failed++;
 			continue;
 		}
+		bound(c, path);
 		count(check_lesson(path, &c->co, stdout), &passed, &failed);
 	}
 	printf("%d passed, %d failed\n", passed, failed);
@@ -325,7 +353,9 @@ static int run_watch(const struct cli *c)
 		if (now != last) {
 			last = now;
 			printf("\n== %s\n", c->arg);
+			bound(c, c->arg);
 			check_lesson(c->arg, &c->co, stdout);
+			deadline_arm(0);
 			fflush(stdout);
 		}
 		struct timespec ts = { 0, 300 * 1000 * 1000 };
@@ -343,6 +373,9 @@ int main(int argc, char **argv)
 	int rc = parse(argc, argv, &c);
 	if (rc)
 		return rc;
+	if (deadline_seconds(DEADLINE_DEFAULT_S, &c.alarm_s, &c.alarm_set))
+		return usage_error("DPCTUTOR_ALARM needs 0..86400 seconds, not '%s'",
+				   getenv("DPCTUTOR_ALARM"));
 	if (c.reset_progress)
 		return reset_progress(&c, argc);
 	switch (c.mode) {
@@ -362,6 +395,7 @@ int main(int argc, char **argv)
 			fprintf(stderr, "dpctutor: no lesson '%s' (try --list)\n", argv[optind]);
 			return 2;
 		}
+		bound(&c, path);
 		return explore_lesson(path, &c.eo, stdout, NULL);
 	}
 	case MODE_PLAIN:
@@ -377,6 +411,8 @@ int main(int argc, char **argv)
 			fprintf(stderr, "dpctutor: no lesson '%s' (try --list)\n", argv[optind]);
 			return 2;
 		}
+		if (c.mode == MODE_PLAIN || c.alarm_set) /* the UI: only when asked */
+			bound(&c, path[0] ? path : "the lesson menu");
 		if (c.mode == MODE_PLAIN)
 			return run_plain(path, &c);
 		if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {

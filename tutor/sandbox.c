@@ -68,6 +68,11 @@
  *
  * Nothing here is global: the state's allocator userdata is the struct
  * sandbox, and lua_getallocf() finds it again from any callback.
+ *
+ * Every rule here has an attack in tests/attacks/ that must be refused;
+ * docs/security.md lists them, and the known faults of the system's Lua
+ * 5.4.4 (CVE-2022-28805, CVE-2022-33099, ...) with what keeps each out of
+ * a lesson's reach.
  */
 #include <limits.h>
 #include <math.h>
@@ -271,6 +276,26 @@ static void sb_push_over(lua_State *L, struct sandbox *sb,
 	lua_concat(L, 2);
 }
 
+/*
+ * Remember where the budget stopped a resume (sb_stop_line): in the hook,
+ * level 0 is the instruction about to run; in sb_charge, level 1 is the
+ * Lua code that called the library function.  Only the resume's own run
+ * records it, also when it stops by an error (where Lua cannot yield, as
+ * in a __close handler or a sort comparator), because the error unwinds
+ * the coroutine and takes the position with it.
+ */
+static void sb_note_stop(struct sandbox *sb, lua_State *L, int level)
+{
+	lua_Debug ar;
+
+	if (sb->run == NULL || !sb->run->can_yield)
+		return;
+	if (lua_getstack(L, level, &ar) && lua_getinfo(L, "Sl", &ar)) {
+		sb->stop_line = ar.currentline > 0 ? ar.currentline : 0;
+		sb->stop_source = ar.source;
+	}
+}
+
 /* Charge C work; raise at the caller's line once the budget is spent. */
 void sb_charge(lua_State *L, uint64_t units)
 {
@@ -285,6 +310,8 @@ void sb_charge(lua_State *L, uint64_t units)
 			return;
 		sb_set_over(r);
 	}
+	if (sb->stop_line == 0)
+		sb_note_stop(sb, L, 1);
 	sb_push_over(L, sb, r, 1);
 	lua_error(L);
 }
@@ -320,17 +347,6 @@ static int sb_tick(struct sandbox *sb, struct sb_run *r, lua_State *L)
 	r->last_ns = now;
 	r->slack_ns = 0;
 	return 1;
-}
-
-/* In the hook, level 0 is the instruction about to run: remember it. */
-static void sb_note_stop(struct sandbox *sb, lua_State *L)
-{
-	lua_Debug ar;
-
-	if (lua_getstack(L, 0, &ar) && lua_getinfo(L, "Sl", &ar)) {
-		sb->stop_line = ar.currentline > 0 ? ar.currentline : 0;
-		sb->stop_source = ar.source;
-	}
 }
 
 /*
@@ -383,11 +399,13 @@ static void sb_hook(lua_State *L, lua_Debug *ar)
 	}
 	sb_hook_every(L, 1);
 	if (L == r->L && r->can_yield && lua_isyieldable(L)) {
-		sb_note_stop(sb, L);
+		sb_note_stop(sb, L, 0);
 		sb_note_hook_yield(sb, L);
 		(void)lua_yield(L, 0); /* in a hook: returns, then Lua yields */
 		return;
 	}
+	if (L == r->L && sb->stop_line == 0)
+		sb_note_stop(sb, L, 0);
 	sb_push_over(L, sb, r, 0); /* level 0 in a hook: the running code */
 	lua_error(L);
 }
@@ -411,6 +429,7 @@ static void sb_run_begin(struct sandbox *sb, struct sb_run *r, lua_State *L,
 	r->start_ns = r->last_ns = sb_start_ns(&r->slack_ns);
 	sb->run = r;
 	sb->string_refused = 0;
+	sb->refused_at[0] = '\0';
 	if (can_yield) {
 		sb->stop_line = 0;
 		sb->stop_source = NULL;
@@ -446,6 +465,30 @@ static int sb_is_object_tag(size_t tag)
 }
 
 /*
+ * Lua raises "not enough memory" without a position and without calling
+ * any message handler, so the allocator notes, when it refuses a block,
+ * the innermost Lua code of the running thread.  lua_getstack and
+ * lua_getinfo("Sl") only read the call chain, which a refused allocation
+ * leaves as it was.
+ */
+static void sb_note_refusal(struct sandbox *sb)
+{
+	lua_State *L = sb->run ? sb->run->L : NULL;
+	lua_Debug ar;
+	int level;
+
+	if (L == NULL || sb->refused_at[0])
+		return;
+	for (level = 0; lua_getstack(L, level, &ar); level++) {
+		if (!lua_getinfo(L, "Sl", &ar) || ar.currentline <= 0)
+			continue;
+		snprintf(sb->refused_at, sizeof sb->refused_at, "%s:%d:", ar.short_src,
+			 ar.currentline);
+		return;
+	}
+}
+
+/*
  * Lua's one allocator.  When ptr is NULL, osize is the type of the
  * object being created (lua_Alloc's contract): that is how long strings
  * are refused and how objects get their creation serial.
@@ -467,19 +510,27 @@ static void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 	}
 	if (!ptr && osize == LUA_TSTRING && nsize > SB_STRING_MAX + SB_STRING_SLACK) {
 		sb->string_refused = 1;
+		sb_note_refusal(sb);
 		return NULL;
 	}
-	if (nsize > old && nsize - old > sb_mem_room(sb))
+	if (nsize > old && nsize - old > sb_mem_room(sb)) {
+		sb_note_refusal(sb);
 		return NULL;
+	}
 	p = realloc(ptr, nsize);
-	if (p == NULL)
-		return nsize <= old ? ptr : NULL; /* shrinking must not fail */
+	if (p == NULL) {
+		if (nsize <= old)
+			return ptr; /* shrinking must not fail */
+		sb_note_refusal(sb);
+		return NULL;
+	}
 	sb->mem_used = sb->mem_used - old + nsize;
 	if (ptr && p != ptr)
 		sb->frees++; /* the old address is given up too */
 	if (!ptr && sb_is_object_tag(osize) && sb_note_object(sb, p)) {
 		free(p);
 		sb->mem_used -= nsize;
+		sb_note_refusal(sb);
 		return NULL;
 	}
 	if (nsize > old)
@@ -871,10 +922,35 @@ static int sb_tostring(lua_State *L)
 	return 1;
 }
 
+/*
+ * Pass one line of print() or warn() to the host, cleaned and cut (see
+ * sandbox_text.c); past SB_PRINT_TOTAL_MAX bytes in all, one notice and
+ * then nothing.
+ */
+static void sb_emit(struct sandbox *sb, const char *text, size_t len)
+{
+	char line[SB_PRINT_LINE_MAX + 64];
+	size_t n;
+
+	if (sb->print_fn == NULL || sb->printed > SB_PRINT_TOTAL_MAX)
+		return;
+	n = sb_clean_text(line, sizeof line, text, len, SB_PRINT_LINE_MAX, 0);
+	sb->printed += n + 1;
+	if (sb->printed > SB_PRINT_TOTAL_MAX) {
+		snprintf(line, sizeof line, "(the rest of this lesson's print() and warn() "
+			 "output is left out: %d bytes is the limit)", SB_PRINT_TOTAL_MAX);
+		sb->print_fn(sb->print_ctx, line);
+		return;
+	}
+	sb->print_fn(sb->print_ctx, line);
+}
+
 static int sb_print(lua_State *L)
 {
 	struct sandbox *sb = sb_of(L);
 	int n = lua_gettop(L), i;
+	size_t len;
+	const char *text;
 	luaL_Buffer b;
 
 	luaL_buffinit(L, &b);
@@ -885,8 +961,9 @@ static int sb_print(lua_State *L)
 		luaL_addvalue(&b);
 	}
 	luaL_pushresult(&b);
-	if (sb->print_fn)
-		sb->print_fn(sb->print_ctx, lua_tostring(L, -1));
+	text = lua_tolstring(L, -1, &len);
+	sb_charge(L, 1 + len / SB_BYTES_PER_UNIT);
+	sb_emit(sb, text, len);
 	return 0;
 }
 
@@ -912,9 +989,9 @@ static void sb_warnf(void *ud, const char *msg, int tocont)
 	sb->warn_len = 0;
 	if (!sb->warn_off && sb->print_fn) {
 		char line[sizeof sb->warn_buf + 16];
+		int len = snprintf(line, sizeof line, "warning: %s", sb->warn_buf);
 
-		snprintf(line, sizeof line, "warning: %s", sb->warn_buf);
-		sb->print_fn(sb->print_ctx, line);
+		sb_emit(sb, line, len > 0 ? (size_t)len : 0);
 	}
 }
 
@@ -1491,24 +1568,39 @@ static int sb_useful_frame(const char *line, size_t len)
 	return !(len == sizeof none - 1 && memcmp(line, none, len) == 0);
 }
 
-/* The message, a note if a long string was refused, a short traceback. */
+/*
+ * The message (cleaned and cut, see sandbox_text.c; after "file:line:"
+ * for a refused allocation), a note if a long string was refused, and a
+ * short traceback.
+ */
 static char *sb_format_error(const struct sandbox *sb, const char *msg)
 {
 	static const char header[] = "\nstack traceback:";
 	const char *tb = strstr(msg, header), *line, *next;
-	size_t head = tb ? (size_t)(tb - msg) : strlen(msg), n = 0;
+	size_t head = tb ? (size_t)(tb - msg) : strlen(msg), n = 0, at = 0;
+	size_t room = SB_MESSAGE_MAX + 64, frame_room = SB_FRAME_MAX + 64;
 	int frames = 0;
 	char note[96], *out, *o;
 
-	if (sb->string_refused && strncmp(msg, "not enough memory", 17) == 0)
-		n = (size_t)snprintf(note, sizeof note, " (a string longer than %zu bytes, "
-				     "the lesson limit, was refused)", (size_t)SB_STRING_MAX);
-	out = malloc(strlen(msg) + n + 1);
+	if (strncmp(msg, "not enough memory", 17) == 0) {
+		at = strlen(sb->refused_at);
+		if (sb->string_refused)
+			n = (size_t)snprintf(note, sizeof note, " (a string longer than %zu "
+					     "bytes, the lesson limit, was refused)",
+					     (size_t)SB_STRING_MAX);
+	}
+	out = malloc(at + 1 + room + n + sizeof header + SB_TRACE_FRAMES * (frame_room + 1));
 	if (out == NULL)
 		return NULL;
-	memcpy(out, msg, head);
-	memcpy(out + head, note, n);
-	o = out + head + n;
+	o = out;
+	if (at) {
+		memcpy(o, sb->refused_at, at);
+		o[at] = ' ';
+		o += at + 1;
+	}
+	o += sb_clean_text(o, room, msg, head, SB_MESSAGE_MAX, 0);
+	memcpy(o, note, n);
+	o += n;
 	if (tb) {
 		memcpy(o, header, sizeof header - 1);
 		o += sizeof header - 1;
@@ -1519,8 +1611,9 @@ static char *sb_format_error(const struct sandbox *sb, const char *msg)
 				next = line + strlen(line);
 			if (!sb_useful_frame(line + 1, (size_t)(next - line - 1)))
 				continue;
-			memcpy(o, line, (size_t)(next - line));
-			o += next - line;
+			*o++ = '\n';
+			o += sb_clean_text(o, frame_room, line + 1, (size_t)(next - line - 1),
+					   SB_FRAME_MAX, 1);
 			frames++;
 		}
 	}

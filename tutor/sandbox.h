@@ -137,9 +137,10 @@ int sb_resume(struct sandbox *sb, lua_State *co, int nargs, int *nres,
 	      int *over_budget);
 
 /*
- * Where the budget stopped the coroutine of the last sb_resume by
- * yielding: the line of the instruction it will run next (0 if that
- * resume was not stopped by a yield), and in *source (may be NULL) its
+ * Where the budget stopped the coroutine of the last sb_resume: the line
+ * of the instruction it will run next when it stopped by yielding, or of
+ * the code running when it stopped by an error (0 if that resume was not
+ * stopped by the budget), and in *source (may be NULL) its
  * chunk name, e.g. "@lessons/x.lua", valid while the coroutine lives.
  * Use this, not lua_getinfo(co): after a count-hook yield Lua rewinds the
  * coroutine by one instruction, so lua_getinfo reports the line of the

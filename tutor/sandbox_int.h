@@ -26,6 +26,10 @@
 #define SB_TRACE_FRAMES 4           /* "stack traceback:" + 4 frames */
 #define SB_UV_PROBE_MAX 64
 #define SB_LOAD_SLOT 5              /* load(): the reader's last piece */
+#define SB_MESSAGE_MAX 1000         /* bytes of an error message kept */
+#define SB_FRAME_MAX 200            /* ... of one traceback line */
+#define SB_PRINT_LINE_MAX 1000      /* ... of one print() or warn() */
+#define SB_PRINT_TOTAL_MAX 65536    /* ... printed by one sandbox in all */
 
 /* Wrapper flags (upvalue 2 of every library closure the sandbox makes). */
 #define SB_KEEP_ORIG 1  /* upvalue 1 is the library's own function */
@@ -74,6 +78,8 @@ struct sandbox {
 	int ref_ids, ref_light, ref_guard, ref_frozen;
 	int frozen;
 	int string_refused;     /* the allocator refused a long string */
+	char refused_at[80];    /* "file:line:" of the Lua code it refused,
+				 * or "" (memory errors carry no position) */
 	int stop_line;          /* where a budget yield stopped (sb_stop_line) */
 	const char *stop_source;
 	lua_State *hook_yielded[SB_HOOK_YIELDED_MAX]; /* see sb_note_hook_yield */
@@ -81,6 +87,7 @@ struct sandbox {
 	int hook_yielded_lost;  /* the list overflowed: assume any coroutine */
 	void (*print_fn)(void *ctx, const char *text);
 	void *print_ctx;
+	size_t printed;         /* bytes print() and warn() have passed on */
 	int warn_off;
 	size_t warn_len;
 	char warn_buf[256];
@@ -101,6 +108,15 @@ void sb_charge(lua_State *L, uint64_t units);
 lua_CFunction sb_orig(lua_State *L);
 /* tostring() with the sandbox's stable ids, as luaL_tolstring would. */
 const char *sb_tolstring(lua_State *L, int idx, size_t *len);
+
+/*
+ * sandbox_text.c: copy at most `max` bytes of src (never splitting a
+ * UTF-8 sequence) into dst, a buffer of cap bytes, with control
+ * characters replaced (a newline by a space unless keep_newlines),
+ * and " ... (N bytes left out)" when it cut; NUL-terminated; the length.
+ */
+size_t sb_clean_text(char *dst, size_t cap, const char *src, size_t len,
+		     size_t max, int keep_newlines);
 
 /* sandbox_lib.c: the charged replacements sandbox.c installs. */
 int sb_charged(lua_State *L);

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "deadline.h"
 #include "script_int.h"
 
 void rt_options_default(struct rt_options *o)
@@ -347,6 +348,21 @@ static struct dt_srcpos stop_pos(struct rt *rt, lua_State *co)
 	return pos;
 }
 
+/* "lessons/x.lua:7: ran N Lua instructions...": the line, like Lua's own
+ * errors, so that every report of the stop names it. */
+static void budget_message(struct rt *rt, struct dt_body_reply *reply)
+{
+	unsigned budget = rt->opt.budget ? rt->opt.budget : SB_DEFAULT_BUDGET;
+	const char *file = reply->pos.line ? dt_machine_string(rt->m, reply->pos.file) : NULL;
+	if (file && *file)
+		snprintf(reply->message, sizeof(reply->message),
+			 "%s:%u: ran %u Lua instructions without reaching a step", file,
+			 (unsigned)reply->pos.line, budget);
+	else
+		snprintf(reply->message, sizeof(reply->message),
+			 "ran %u Lua instructions without reaching a step", budget);
+}
+
 static void log_return(struct rt *rt, struct rt_body *b, const struct dt_value *result)
 {
 	struct rt_step_log *lg = step_log(rt);
@@ -383,10 +399,8 @@ static void host_body_resume(void *ctx, void *body, const struct dt_value *resul
 		else
 			lua_pop(b->co, 1); /* the error the budget raised where Lua cannot yield */
 		reply->status = DT_BODY_BUDGET;
-		snprintf(reply->message, sizeof(reply->message),
-			 "ran %u Lua instructions without reaching a step",
-			 rt->opt.budget ? rt->opt.budget : SB_DEFAULT_BUDGET);
 		reply->pos = stop_pos(rt, b->co);
+		budget_message(rt, reply);
 		return;
 	}
 	if (rc == LUA_YIELD && b->have_op) {
@@ -608,6 +622,7 @@ int rt_open(const char *path, const struct rt_options *opt, struct rt **out, cha
 	rt_options_default(&rt->opt);
 	if (opt)
 		rt->opt = *opt;
+	deadline_name(path); /* the lesson the last-resort alarm would name */
 	rt->path = strdup(path);
 	rt->src = rt->path ? read_file(path, &rt->len, err) : NULL;
 	if (!rt->src)

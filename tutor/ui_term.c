@@ -206,6 +206,14 @@ static void on_signal(int signo)
 	errno = saved_errno;
 }
 
+void ui_term_restore_now(void)
+{
+	if (sig.armed) {
+		sig.armed = 0;
+		restore_terminal();
+	}
+}
+
 /* Remember the dispositions before curses installs any of its own. */
 static void save_handlers(void)
 {

@@ -89,6 +89,13 @@ int ui_term_open(const struct ui_term_options *o);
 /* Give the terminal back as it was.  Safe to call twice or unopened. */
 void ui_term_close(void);
 
+/*
+ * For a signal handler about to end the process (the last-resort alarm):
+ * write the prepared restore bytes and the saved modes, as the fatal
+ * signal handlers do.  Async-signal-safe; does nothing unless curses is up.
+ */
+void ui_term_restore_now(void);
+
 /* The decisions ui_term_open made; a grid for this terminal sets g->ascii. */
 bool ui_term_ascii(void);
 bool ui_term_color(void);

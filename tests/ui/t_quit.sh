@@ -112,9 +112,23 @@ quit_sighup() {
 	quit_fatal_signal HUP 1
 }
 
+# The last-resort alarm (DPCTUTOR_ALARM) rings while the lesson waits for
+# a key: the terminal comes back, one line names the lesson, status 1.  5 s
+# is only how long the lesson screen has to appear before the alarm rings;
+# the test waits for the exit, it never times it.
+quit_alarm() {
+	start_shell quit
+	quit_run_tutor DPCTUTOR_ALARM=5
+	quit_check_restored
+	local rc=$QUIT_RC
+	[ "$rc" = 1 ] || fail "dpctutor exited with status $rc when the alarm rang (want 1)"
+	expect_screen_has "03-queued-once.lua: stopped by the last-resort alarm after 5 s"
+}
+
 ui_test quit_q "q exits with status 0 and gives the terminal back (stty: echo, icanon on)"
 ui_test quit_ctrl_c "Ctrl-C (with a prompt open) exits cleanly and gives the terminal back"
 ui_test quit_sigterm "SIGTERM exits cleanly and gives the terminal back"
 ui_test quit_sigsegv "SIGSEGV: the handler gives the terminal back, then dies of it (status 139)"
 ui_test quit_sigabrt "SIGABRT: the handler gives the terminal back, then dies of it (status 134)"
 ui_test quit_sighup "SIGHUP: the handler gives the terminal back and exits with status 129"
+ui_test quit_alarm "the last-resort alarm gives the terminal back, names the lesson, exits 1"

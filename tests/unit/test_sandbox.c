@@ -1336,6 +1336,74 @@ START_TEST(test_print_and_warn_go_to_the_callback)
 }
 END_TEST
 
+/* Lesson text reaches the terminal cleaned and cut (sandbox_text.c). */
+START_TEST(test_lesson_text_is_cleaned_and_cut)
+{
+	struct out o;
+	struct sandbox *sb = make(&o, BIG_BUDGET, 0, 1);
+	char *err;
+
+	err = lesson(sb, "error('\\27[2J\\27]0;t\\7 a\\nb\\tc\\127')");
+	ck_assert_ptr_nonnull(err);
+	ck_assert_msg(strstr(err, "lessons/t.lua:1: ?[2J?]0;t? a b\tc?") == err, "%s", err);
+	ck_assert_ptr_null(strchr(err, 27));
+	free(err);
+	err = lesson(sb, "error(('\\195\\169'):rep(1000))"); /* 2000 bytes of e-acute */
+	ck_assert_ptr_nonnull(err);
+	ck_assert_ptr_nonnull(strstr(err, " ... (1018 bytes left out)"));
+	ck_assert_ptr_nonnull(strstr(err, "\303\251 ... (")); /* cut between two characters */
+	ck_assert_int_lt(strlen(err), 1200);
+	free(err);
+	lesson_ok(sb, "print('\\27[31mred', ('x'):rep(5000))");
+	has(&o, "?[31mred\t");
+	has(&o, " ... (4009 bytes left out)\n");
+	sb_destroy(sb);
+}
+END_TEST
+
+struct tally {
+	unsigned lines;
+	size_t bytes;
+	char last[256];
+};
+
+static void tally_print(void *ctx, const char *text)
+{
+	struct tally *t = ctx;
+
+	t->lines++;
+	t->bytes += strlen(text) + 1;
+	snprintf(t->last, sizeof t->last, "%s", text);
+}
+
+/* One sandbox prints at most 64 KiB, then one notice, then nothing. */
+START_TEST(test_print_output_is_bounded)
+{
+	struct sandbox *sb = make(NULL, BIG_BUDGET, 0, 1);
+	struct tally t = { 0, 0, "" };
+
+	sb_set_print(sb, tally_print, &t);
+	lesson_ok(sb, "for i = 1, 1000 do print(('y'):rep(999)) warn('w') end");
+	ck_assert_msg(strstr(t.last, "output is left out: 65536 bytes") != NULL, "%s", t.last);
+	ck_assert_uint_le(t.bytes, 65536 + 256);
+	ck_assert_uint_ge(t.lines, 60);
+	sb_destroy(sb);
+}
+END_TEST
+
+/* Lua's "not enough memory" has no position: the sandbox adds the line. */
+START_TEST(test_memory_errors_name_the_line)
+{
+	struct sandbox *sb = make(NULL, BIG_BUDGET, (size_t)8 << 20, 1);
+
+	lesson_fails(sb, "local s = ('x'):rep(1 << 19)\nlocal t = s .. s .. s",
+		     "lessons/t.lua:2: not enough memory (a string longer than");
+	lesson_fails(sb, "local t = {}\nfor i = 1, 1e7 do\n  t[i] = {}\nend",
+		     "lessons/t.lua:3: not enough memory");
+	sb_destroy(sb);
+}
+END_TEST
+
 START_TEST(test_load_runs_text_with_an_environment)
 {
 	struct out o;
@@ -1369,6 +1437,9 @@ Suite *sandbox_suite(void)
 	tcase_add_test(reach, test_pairs_of_a_frozen_table_never_hands_out_its_store);
 	tcase_add_test(reach, test_errors_name_the_file_and_line_with_a_short_traceback);
 	tcase_add_test(reach, test_print_and_warn_go_to_the_callback);
+	tcase_add_test(reach, test_lesson_text_is_cleaned_and_cut);
+	tcase_add_test(reach, test_print_output_is_bounded);
+	tcase_add_test(reach, test_memory_errors_name_the_line);
 	tcase_add_test(reach, test_load_runs_text_with_an_environment);
 	suite_add_tcase(s, reach);
 

@@ -41,6 +41,27 @@ static char *schedule_text(struct ui *u)
 	return text;
 }
 
+int ui_resume_record(struct ui *u, struct progress_resume *r)
+{
+	struct dt_session *s = rt_session(u->rt);
+	memset(r, 0, sizeof(*r));
+	r->valid = 1;
+	r->following = u->story_mode;
+	r->ticks = u->story_ticks;
+	r->cursor = dt_session_cursor(s);
+	r->score = u->score;
+	r->asked = u->asked;
+	if (u->answers_lost) {
+		/* Too many answers to replay the story: keep the steps only. */
+		r->following = 0;
+		r->ticks = 0;
+	} else {
+		snprintf(r->answers, sizeof(r->answers), "%s", u->answers);
+	}
+	r->schedule = schedule_text(u);
+	return r->schedule ? 0 : -1;
+}
+
 void ui_resume_save(struct ui *u)
 {
 	if (!u->rt || !u->progress)
@@ -56,22 +77,7 @@ void ui_resume_save(struct ui *u)
 		return;
 	}
 	struct progress_resume r;
-	memset(&r, 0, sizeof(r));
-	r.valid = 1;
-	r.following = u->story_mode;
-	r.ticks = u->story_ticks;
-	r.cursor = dt_session_cursor(s);
-	r.score = u->score;
-	r.asked = u->asked;
-	if (u->answers_lost) {
-		/* Too many answers to replay the story: keep the steps only. */
-		r.following = 0;
-		r.ticks = 0;
-	} else {
-		snprintf(r.answers, sizeof(r.answers), "%s", u->answers);
-	}
-	r.schedule = schedule_text(u);
-	if (!r.schedule)
+	if (ui_resume_record(u, &r))
 		return;
 	progress_set_resume(u->progress, id, hash, &r);
 	free(r.schedule);

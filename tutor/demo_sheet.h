@@ -21,7 +21,7 @@ struct demo_sheet {
 	unsigned nmarks;           /* the story's mark("...") items, in story order */
 	char marks[DEMO_MAX_MARKS][120];
 	int forall;                /* the first for-all challenge (1-based), 0 none */
-	char goal[300];            /* its goal */
+	char goal[512];            /* its goal */
 	char broken[DT_NAME_MAX];  /* the first variant that is not its `correct` one */
 	char correct[DT_NAME_MAX];
 };

@@ -28,6 +28,8 @@
 #include "demo_sheet.h"
 #include "progress.h"
 
+struct ui;
+
 #define DEMO_SPEED_MAX 0.0   /* the speed "max": a tick whenever no key waits */
 #define DEMO_SPEED_TOP 64.0  /* the fastest timed speed (pieces per second) */
 #define DEMO_SPEED_LOW 0.125

@@ -156,6 +156,17 @@ void ui_pager_key(struct ui *u, int key);
 /* T, d, G, K open their screen (from the lesson or another of them), the
  * same key or Esc goes back; 1 when the key was one of them. */
 int ui_pane_key(struct ui *u, int key);
+/* ui_replay.c: restart the open lesson in free play, take the schedule's
+ * choices and view step 0 (Space or f plays them, another choice
+ * branches).  ui_load_schedule is exact: the schedule's lesson id, content
+ * hash, CPU count and seed are the machine's (cpus and seed are taken
+ * from it) and every choice must fit where it stands.  ui_take_schedule
+ * with prefix set is for a lesson's own reference: the machine as opened,
+ * the choices up to the first the run no longer allows.  0, or -1 with
+ * err saying why (the lesson is then back at its start, as opened). */
+int ui_load_schedule(struct ui *u, const char *schedule, char *err, size_t err_size);
+int ui_take_schedule(struct ui *u, const char *schedule, int prefix, char *err,
+		     size_t err_size);
 /* ui_hints.c: h, the next hint tier */
 void ui_hint_next(struct ui *u);
 /* ui_csource.c: the C view of the lesson's callbacks (s, second press) */

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "replay.h"
 #include "ui_int.h"
 
 static void lesson_key(struct ui *u, const char **id, uint32_t *hash)
@@ -27,18 +28,6 @@ static void lesson_key(struct ui *u, const char **id, uint32_t *hash)
 	const struct rt_lesson *l = rt_lesson(u->rt);
 	*id = l->id;
 	*hash = l->hash;
-}
-
-/* The choice log as v1 schedule text (malloc'd), or NULL. */
-static char *schedule_text(struct ui *u)
-{
-	struct dt_session *s = rt_session(u->rt);
-	const char *id = rt_lesson(u->rt)->id;
-	size_t n = dt_session_schedule(s, id, NULL, 0);
-	char *text = malloc(n + 1);
-	if (text)
-		dt_session_schedule(s, id, text, n + 1);
-	return text;
 }
 
 int ui_resume_record(struct ui *u, struct progress_resume *r)
@@ -58,7 +47,7 @@ int ui_resume_record(struct ui *u, struct progress_resume *r)
 	} else {
 		snprintf(r->answers, sizeof(r->answers), "%s", u->answers);
 	}
-	r->schedule = schedule_text(u);
+	r->schedule = replay_schedule_text(u->rt);
 	return r->schedule ? 0 : -1;
 }
 
@@ -202,7 +191,7 @@ int ui_resume_restore(struct ui *u, const struct progress_resume *r, char *why, 
 	free(c);
 	if (rc)
 		return -1;
-	char *now = schedule_text(u);
+	char *now = replay_schedule_text(u->rt);
 	if (!now || strcmp(now, r->schedule) != 0 || r->cursor > dt_session_head(s)) {
 		snprintf(why, size, "the replay took other steps than recorded");
 		free(now);

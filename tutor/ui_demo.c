@@ -9,6 +9,7 @@
  * place recorded when that mark was reached (ui_resume.c's record and
  * replay, the same as coming back to a lesson).
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +42,18 @@ int ui_demo_parse_speed(const char *s, double *out)
 		return -1;
 	*out = v;
 	return 0;
+}
+
+/* The demo's line under the panes; it replaces the lesson's status line
+ * (what a key just did), which would otherwise hide it. */
+static void demo_say(struct ui *u, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void demo_say(struct ui *u, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(u->demo->say, sizeof(u->demo->say), fmt, ap);
+	va_end(ap);
+	u->status[0] = '\0';
 }
 
 /* u->opt.variant for an act: the story's variant, or the broken one. */
@@ -80,12 +93,15 @@ int ui_demo_start(struct ui *u, double speed, char *err, size_t err_size)
 	snprintf(d->story_variant, sizeof(d->story_variant), "%s",
 		 u->opt.variant ? u->opt.variant : "");
 	use_variant(u, d->story_variant);
+	d->story_cpus = u->opt.cpus;
+	d->story_seed = u->opt.seed;
+	d->story_has_seed = u->opt.has_seed;
 	d->speed = speed;
 	d->playing = 1;
 	d->zoom = 1;
 	d->show_notes = d->sheet.notes[0] != '\0';
-	snprintf(d->say, sizeof(d->say), "playing the story");
 	u->demo = d;
+	demo_say(u, "playing the story");
 	return 0;
 }
 
@@ -140,13 +156,13 @@ static int observe_story(struct ui *u)
 		if (k < DEMO_MAX_MARKS && ui_resume_record(u, &d->at_mark[k]) == 0)
 			d->marks_seen++;
 		d->playing = 0;
-		snprintf(d->say, sizeof(d->say), "mark %u/%u: %.150s  (%s)", d->marks_seen,
+		demo_say(u, "mark %u/%u: %.150s  (%s)", d->marks_seen,
 			 d->sheet.nmarks, k < d->sheet.nmarks ? d->sheet.marks[k] : "", play_hint());
 		return 1;
 	}
 	if (u->asking) {
 		d->playing = 0;
-		snprintf(d->say, sizeof(d->say),
+		demo_say(u,
 			 "a question: ask the room, then 1-9 for its answer (Space: the lesson's)");
 		return 1;
 	}
@@ -154,12 +170,12 @@ static int observe_story(struct ui *u)
 		d->playing = 0;
 		if (d->sheet.forall && d->sheet.broken[0]) {
 			d->act = DEMO_BREAK;
-			snprintf(d->say, sizeof(d->say),
+			demo_say(u,
 				 "the story is over. Show me how it breaks: Space (variant '%s')",
 				 d->sheet.broken);
 		} else {
 			d->act = DEMO_END;
-			snprintf(d->say, sizeof(d->say),
+			demo_say(u,
 				 "the demo is over (this lesson has no broken variant to show)");
 		}
 		return 1;
@@ -181,9 +197,8 @@ static void observe_counter(struct ui *u)
 		return;
 	d->act = DEMO_END;
 	d->playing = 0;
-	snprintf(d->say, sizeof(d->say),
-		 "step %zu: the invariant fails here (b steps back, PgUp replays, q quits)",
-		 dt_session_head(rt_session(u->rt)));
+	demo_say(u, "step %zu: the invariant fails here (found and loaded in %.0f ms; "
+		 "b steps back, PgUp replays)", dt_session_head(rt_session(u->rt)), d->latency_ms);
 }
 
 void ui_demo_tick(struct ui *u)
@@ -232,7 +247,7 @@ int ui_demo_break(struct ui *u)
 	int rc = explore_counterexample(u->lesson_path, &eo, &schedule, why, sizeof(why));
 	if (rc != 1) {
 		d->act = DEMO_END;
-		snprintf(d->say, sizeof(d->say), "no counterexample to show: %.200s", why);
+		demo_say(u, "no counterexample to show: %.200s", why);
 		return -1;
 	}
 	use_variant(u, d->sheet.broken);
@@ -241,21 +256,21 @@ int ui_demo_break(struct ui *u)
 	if (rc) {
 		use_variant(u, d->story_variant);
 		d->act = DEMO_END;
-		snprintf(d->say, sizeof(d->say), "the counterexample does not load: %.200s", err);
+		demo_say(u, "the counterexample does not load: %.200s", err);
 		return -1;
 	}
 	d->latency_ms = now_ms() - t0;
 	d->counter_steps = dt_session_head(rt_session(u->rt));
 	d->act = DEMO_COUNTER;
 	d->playing = 1;
-	char line[700];
+	char line[1200];
 	snprintf(line, sizeof(line), "How it breaks: variant '%s' (the correct one is '%s'), "
 		 "the shortest failing interleaving the explorer finds.", d->sheet.broken,
 		 d->sheet.correct);
 	ui_story_line(u, line);
-	snprintf(line, sizeof(line), "The invariant: %s", d->sheet.goal);
+	snprintf(line, sizeof(line), "The invariant: %s (%s)", d->sheet.goal, why);
 	ui_story_line(u, line);
-	snprintf(d->say, sizeof(d->say), "counterexample: %zu steps, found and loaded in %.0f ms",
+	demo_say(u, "counterexample: %zu steps, found and loaded in %.0f ms",
 		 d->counter_steps, d->latency_ms);
 	return 0;
 }
@@ -266,6 +281,9 @@ static void story_from_mark(struct ui *u, unsigned k)
 	struct ui_demo *d = u->demo;
 	char why[200];
 	use_variant(u, d->story_variant);
+	u->opt.cpus = d->story_cpus;
+	u->opt.seed = d->story_seed;
+	u->opt.has_seed = d->story_has_seed;
 	d->act = DEMO_STORY;
 	if (ui_restart(u))
 		return;
@@ -279,7 +297,7 @@ static void story_from_mark(struct ui *u, unsigned k)
 	forget_marks(d, k);
 	d->playing = 0;
 	if (!k) {
-		snprintf(d->say, sizeof(d->say), "the start of the story (Space plays)");
+		demo_say(u, "the start of the story (Space plays)");
 		return;
 	}
 	int rc = r.schedule ? ui_resume_restore(u, &r, why, sizeof(why)) : -1;
@@ -287,10 +305,10 @@ static void story_from_mark(struct ui *u, unsigned k)
 		d->marks_seen = k;
 	free(r.schedule);
 	if (rc) {
-		snprintf(d->say, sizeof(d->say), "cannot go back to mark %u: %.150s", k, why);
+		demo_say(u, "cannot go back to mark %u: %.150s", k, why);
 		return;
 	}
-	snprintf(d->say, sizeof(d->say), "mark %u/%u: %.150s  (%s)", k, d->sheet.nmarks,
+	demo_say(u, "mark %u/%u: %.150s  (%s)", k, d->sheet.nmarks,
 		 d->sheet.marks[k - 1], play_hint());
 }
 
@@ -334,8 +352,9 @@ static void previous_mark(struct ui *u)
 	story_from_mark(u, d->marks_seen ? d->marks_seen - 1 : 0);
 }
 
-static void change_speed(struct ui_demo *d, int faster)
+static void change_speed(struct ui *u, int faster)
 {
+	struct ui_demo *d = u->demo;
 	char s[16];
 	if (faster)
 		d->speed = d->speed == DEMO_SPEED_MAX ? DEMO_SPEED_MAX :
@@ -344,7 +363,7 @@ static void change_speed(struct ui_demo *d, int faster)
 		d->speed = d->speed == DEMO_SPEED_MAX ? DEMO_SPEED_TOP :
 			   d->speed / 2 < DEMO_SPEED_LOW ? DEMO_SPEED_LOW : d->speed / 2;
 	ui_demo_speed_text(d->speed, s, sizeof(s));
-	snprintf(d->say, sizeof(d->say), "speed %s", s);
+	demo_say(u, "speed %s", s);
 }
 
 /* Space: go on from a pause, or pause. */
@@ -362,14 +381,14 @@ static void play_pause(struct ui *u)
 		return;
 	}
 	if (d->act == DEMO_END) {
-		snprintf(d->say, sizeof(d->say), "the demo is over: PgUp goes back, q quits");
+		demo_say(u, "the demo is over: PgUp goes back, q quits");
 		return;
 	}
 	d->playing = !d->playing;
 	if (!d->playing)
-		snprintf(d->say, sizeof(d->say), "paused (Space plays)");
+		demo_say(u, "paused (Space plays)");
 	else
-		snprintf(d->say, sizeof(d->say), d->act == DEMO_STORY ? "playing the story" :
+		demo_say(u, d->act == DEMO_STORY ? "playing the story" :
 			 "playing the counterexample");
 }
 
@@ -396,10 +415,10 @@ int ui_demo_key(struct ui *u, int k)
 		return 1;
 	case '+':
 	case '=':
-		change_speed(d, 1);
+		change_speed(u, 1);
 		return 1;
 	case '-':
-		change_speed(d, 0);
+		change_speed(u, 0);
 		return 1;
 	case 'z':
 		d->zoom = !d->zoom;
@@ -411,7 +430,7 @@ int ui_demo_key(struct ui *u, int k)
 		story_from_mark(u, 0);
 		return 1;
 	case 'm':
-		snprintf(d->say, sizeof(d->say), "the lesson menu is off in demo mode");
+		demo_say(u, "the lesson menu is off in demo mode");
 		return 1;
 	default:
 		break;

@@ -25,6 +25,8 @@
 #ifndef DT_UI_DEMO_H
 #define DT_UI_DEMO_H
 
+#include <stdint.h>
+
 #include "demo_sheet.h"
 #include "progress.h"
 
@@ -52,6 +54,9 @@ struct ui_demo {
 	/* where the story was at each mark reached, for "previous mark" */
 	struct progress_resume at_mark[DEMO_MAX_MARKS];
 	char story_variant[DT_NAME_MAX]; /* the variant the story plays, "" the default */
+	unsigned story_cpus;       /* and its --cpus and --seed (a loaded schedule */
+	uint64_t story_seed;       /* brings its own) */
+	int story_has_seed;
 	/* the counterexample */
 	double latency_ms;         /* from the key to the counterexample on screen */
 	size_t counter_steps;

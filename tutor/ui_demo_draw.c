@@ -24,7 +24,7 @@ static void draw_title(struct ui *u, const struct ui_demo *d)
 	struct dt_session *s = rt_session(u->rt);
 	char right[80], speed[16];
 	ui_demo_speed_text(d->speed, speed, sizeof(speed));
-	int n = snprintf(right, sizeof(right), " %s  mark %u/%u  %s %s  step %zu/%zu ",
+	int n = snprintf(right, sizeof(right), " %s  mark %u/%u  %s  speed %s  step %zu/%zu ",
 			 act_name(d), d->marks_seen, d->sheet.nmarks, d->playing ? "playing" : "paused",
 			 speed, dt_session_cursor(s), dt_session_head(s));
 	ui_fill(g, 0, 0, g->w, 1, ' ', UI_S_TITLE);
@@ -81,7 +81,7 @@ static void draw_notes(struct ui *u, const struct ui_demo *d, const struct ui_zo
 static void draw_footer(struct ui *u)
 {
 	struct ui_grid *g = &u->grid;
-	static const char *const keys[] = { "Spc play/pause", "PgDn/PgUp mark", "+/- speed",
+	static const char *const keys[] = { "Spc play", "PgDn/PgUp mark", "+/- speed",
 					    "b/f step", "z zoom", "N notes", NULL };
 	const char *always = " ? help  q quit ";
 	int room = g->w - (int)strlen(always), at = 0, y = g->h - 1;

@@ -210,6 +210,8 @@ int ui_run(const struct ui_options *o)
 			break;
 		/* Auto-play: a demo tick whenever its timeout passes with no key. */
 		int timeout = ui_demo_timeout(&u);
+		if (timeout < 0 && ui_demo_idle(&u))
+			continue; /* explored ahead while paused: a key may be waiting */
 		int k = ui_term_getkey(timeout);
 		if (k == UI_KEY_QUIT || ui_term_quit_requested())
 			break;

@@ -110,6 +110,7 @@ void ui_demo_stop(struct ui *u)
 	if (!u->demo)
 		return;
 	forget_marks(u->demo, 0);
+	free(u->demo->cx_schedule);
 	free(u->demo);
 	u->demo = NULL;
 }
@@ -197,7 +198,7 @@ static void observe_counter(struct ui *u)
 		return;
 	d->act = DEMO_END;
 	d->playing = 0;
-	demo_say(u, "step %zu: the invariant fails here (found and loaded in %.0f ms; "
+	demo_say(u, "step %zu: the invariant fails here (on screen %.0f ms after the key; "
 		 "b steps back, PgUp replays)", dt_session_head(rt_session(u->rt)), d->latency_ms);
 }
 
@@ -231,11 +232,13 @@ static double now_ms(void)
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec * 1e-6;
 }
 
-int ui_demo_break(struct ui *u)
+/* Run the explorer on the broken variant once; its answer is kept for
+ * the rest of the demo (the lesson and the variant do not change). */
+static void explore_broken(struct ui *u)
 {
 	struct ui_demo *d = u->demo;
-	char why[300], err[300];
-	char *schedule = NULL;
+	if (d->cx_done)
+		return;
 	double t0 = now_ms();
 	struct explore_options eo;
 	memset(&eo, 0, sizeof(eo));
@@ -244,15 +247,37 @@ int ui_demo_break(struct ui *u)
 	eo.challenge = d->sheet.forall;
 	eo.seed = u->opt.seed;
 	eo.has_seed = u->opt.has_seed;
-	int rc = explore_counterexample(u->lesson_path, &eo, &schedule, why, sizeof(why));
-	if (rc != 1) {
+	d->cx_found = explore_counterexample(u->lesson_path, &eo, &d->cx_schedule, d->cx_why,
+					     sizeof(d->cx_why)) == 1;
+	d->explore_ms = now_ms() - t0;
+	d->cx_done = 1;
+}
+
+int ui_demo_idle(struct ui *u)
+{
+	struct ui_demo *d = u->demo;
+	if (!d || d->cx_done || d->playing || d->act > DEMO_BREAK || !d->sheet.forall ||
+	    !d->sheet.broken[0])
+		return 0;
+	explore_broken(u);
+	return 1;
+}
+
+int ui_demo_break(struct ui *u)
+{
+	struct ui_demo *d = u->demo;
+	char err[300];
+	double t0 = now_ms();
+	int ahead = d->cx_done; /* explored already, while the demo waited */
+	explore_broken(u);
+	if (!d->cx_found) {
 		d->act = DEMO_END;
-		demo_say(u, "no counterexample to show: %.200s", why);
+		demo_say(u, "no counterexample to show: %.200s", d->cx_why);
 		return -1;
 	}
+	int rc;
 	use_variant(u, d->sheet.broken);
-	rc = ui_load_schedule(u, schedule, err, sizeof(err));
-	free(schedule);
+	rc = ui_load_schedule(u, d->cx_schedule, err, sizeof(err));
 	if (rc) {
 		use_variant(u, d->story_variant);
 		d->act = DEMO_END;
@@ -263,15 +288,18 @@ int ui_demo_break(struct ui *u)
 	d->counter_steps = dt_session_head(rt_session(u->rt));
 	d->act = DEMO_COUNTER;
 	d->playing = 1;
-	char line[1200];
-	snprintf(line, sizeof(line), "How it breaks: variant '%s' (the correct one is '%s'), "
-		 "the shortest failing interleaving the explorer finds.", d->sheet.broken,
-		 d->sheet.correct);
+	char line[400];
+	snprintf(line, sizeof(line), "How it breaks: variant '%s' (the fix: '%s').",
+		 d->sheet.broken, d->sheet.correct);
 	ui_story_line(u, line);
-	snprintf(line, sizeof(line), "The invariant: %s (%s)", d->sheet.goal, why);
+	snprintf(line, sizeof(line), "%s.", d->cx_why); /* "N of M runs break the invariant; ..." */
 	ui_story_line(u, line);
-	demo_say(u, "counterexample: %zu steps, found and loaded in %.0f ms",
-		 d->counter_steps, d->latency_ms);
+	if (ahead)
+		demo_say(u, "counterexample: %zu steps, on screen in %.0f ms (explored in %.0f ms "
+			 "while the demo waited)", d->counter_steps, d->latency_ms, d->explore_ms);
+	else
+		demo_say(u, "counterexample: %zu steps, explored and loaded in %.0f ms",
+			 d->counter_steps, d->latency_ms);
 	return 0;
 }
 
@@ -300,14 +328,15 @@ static void story_from_mark(struct ui *u, unsigned k)
 		demo_say(u, "the start of the story (Space plays)");
 		return;
 	}
+	/* The place recorded at mark k (kept: it is the same place again). */
 	int rc = r.schedule ? ui_resume_restore(u, &r, why, sizeof(why)) : -1;
-	if (rc == 0 && ui_resume_record(u, &d->at_mark[k - 1]) == 0)
-		d->marks_seen = k;
 	free(r.schedule);
 	if (rc) {
+		forget_marks(d, 0);
 		demo_say(u, "cannot go back to mark %u: %.150s", k, why);
 		return;
 	}
+	d->marks_seen = k;
 	demo_say(u, "mark %u/%u: %.150s  (%s)", k, d->sheet.nmarks,
 		 d->sheet.marks[k - 1], play_hint());
 }

@@ -8,9 +8,10 @@
  *                 the room, then presses 1-9 for its answer, or Space for
  *                 the lesson's own);
  *   the break     when the story ends it waits at "show me how it
- *                 breaks": one key runs the explorer on the lesson's
- *                 broken variant (demo_sheet.h) and loads the shortest
- *                 failing interleaving at step 0;
+ *                 breaks": one key loads the shortest failing
+ *                 interleaving of the lesson's broken variant
+ *                 (demo_sheet.h) at step 0; the explorer found it
+ *                 while the demo first waited at a pause (or now);
  *   the counterexample, auto-played step by step to the violation.
  *
  * A tick is driven by the key loop's timeout (ui_demo_timeout), never by
@@ -57,8 +58,13 @@ struct ui_demo {
 	unsigned story_cpus;       /* and its --cpus and --seed (a loaded schedule */
 	uint64_t story_seed;       /* brings its own) */
 	int story_has_seed;
-	/* the counterexample */
-	double latency_ms;         /* from the key to the counterexample on screen */
+	/* the counterexample: explored once, ahead of time when the demo
+	 * waits at a pause (ui_demo_idle), else when the key asks for it */
+	int cx_done, cx_found;
+	char *cx_schedule;         /* its v1 schedule (malloc'd) */
+	char cx_why[300];          /* the explorer's summary, or why there is none */
+	double explore_ms;         /* how long the explorer took */
+	double latency_ms;         /* from the key to the counterexample loaded */
 	size_t counter_steps;
 	char say[300];             /* the demo's line under the panes */
 };
@@ -71,6 +77,10 @@ void ui_demo_stop(struct ui *u);
 int ui_demo_timeout(const struct ui *u);
 /* One auto-play tick: a story piece, or a counterexample step. */
 void ui_demo_tick(struct ui *u);
+/* Called when the key loop is about to wait for a key with the demo
+ * paused: explores the broken variant ahead of time (once), so the key
+ * at "show me how it breaks" only loads it.  1 when it did. */
+int ui_demo_idle(struct ui *u);
 /* "show me how it breaks": explore the broken variant, load its
  * counterexample at step 0; 0, or -1 (u->demo->say says why). */
 int ui_demo_break(struct ui *u);

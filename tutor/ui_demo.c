@@ -163,8 +163,8 @@ static int observe_story(struct ui *u)
 	}
 	if (u->asking) {
 		d->playing = 0;
-		demo_say(u,
-			 "a question: ask the room, then 1-9 for its answer (Space: the lesson's)");
+		demo_say(u, "question %u: ask the room, then 1-9 for its answer (Space: the "
+			 "lesson's)", u->asked + 1);
 		return 1;
 	}
 	if (u->story_done || !u->story_mode) {

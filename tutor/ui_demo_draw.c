@@ -29,7 +29,7 @@ static void draw_title(struct ui *u, const struct ui_demo *d)
 			 speed, dt_session_cursor(s), dt_session_head(s));
 	ui_fill(g, 0, 0, g->w, 1, ' ', UI_S_TITLE);
 	ui_putn(g, 0, 0, g->w - n, UI_S_TITLE, " DEMO ");
-	ui_putn(g, 6, 0, g->w - n - 6, UI_S_TITLE, rt_lesson(u->rt)->title);
+	ui_put_fit(g, 6, 0, g->w - n - 6, UI_S_TITLE, rt_lesson(u->rt)->title);
 	ui_put(g, g->w - n, 0, UI_S_TITLE, right);
 }
 

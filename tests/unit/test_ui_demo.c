@@ -315,6 +315,30 @@ START_TEST(test_demo_zoom_toggle)
 }
 END_TEST
 
+/* ? in the demo: its keys take the rows of the note on branching, so the
+ * help box keeps its size (help_80x24 is test_ui_screens.c's golden). */
+START_TEST(test_demo_help)
+{
+	struct scr s;
+	demo_open(&s, L02, 80, 24, 0, 2.0);
+	scr_key(&s, '?');
+	ck_assert_int_eq(s.u.screen, UI_HELP);
+	ck_assert(!s.u.demo->playing);
+	has(&s, "Demo: Space plays/pauses, PgDn/PgUp (] [) the next/previous mark,");
+	has(&s, "+/- speed, z zoom, N notes; after the story Space shows how it breaks.");
+	char *text = scr_text(&s);
+	ck_assert_ptr_null(strstr(text, "A step on a CPU while viewing the past"));
+	free(text);
+	scr_key(&s, ' ');
+	ck_assert_int_eq(s.u.screen, UI_LESSON);
+	demo_close(&s);
+	scr_open(&s, L02, 0, 80, 24);
+	scr_key(&s, '?');
+	has(&s, "A step on a CPU while viewing the past branches");
+	scr_close(&s);
+}
+END_TEST
+
 START_TEST(test_zoom_layout)
 {
 	struct ui_zoom_layout l;
@@ -459,6 +483,7 @@ Suite *ui_demo_suite(void)
 	tcase_add_test(tc, test_demo_next_previous_mark);
 	tcase_add_test(tc, test_demo_notes);
 	tcase_add_test(tc, test_demo_zoom_toggle);
+	tcase_add_test(tc, test_demo_help);
 	tcase_add_test(tc, test_zoom_layout);
 	tcase_add_test(tc, test_demo_goldens);
 	tcase_add_test(tc, test_projector_theme);

@@ -80,20 +80,9 @@ static void draw_notes(struct ui *u, const struct ui_demo *d, const struct ui_zo
 
 static void draw_footer(struct ui *u)
 {
-	struct ui_grid *g = &u->grid;
 	static const char *const keys[] = { "Spc play", "PgDn/PgUp mark", "+/- speed",
 					    "b/f step", "z zoom", "N notes", NULL };
-	const char *always = " ? help  q quit ";
-	int room = g->w - (int)strlen(always), at = 0, y = g->h - 1;
-	ui_fill(g, 0, y, g->w, 1, ' ', UI_S_FOOTER);
-	for (unsigned i = 0; keys[i]; i++) {
-		int len = (int)strlen(keys[i]) + 2;
-		if (at + len > room)
-			break;
-		ui_putf(g, at, y, UI_S_FOOTER, " %s ", keys[i]);
-		at += len;
-	}
-	ui_put(g, room, y, UI_S_KEY, always);
+	ui_draw_footer_keys(u, keys);
 }
 
 /* The demo's line (or the lesson's status, which says more) above the footer. */

@@ -105,6 +105,8 @@ void ui_value_text(struct dt_machine *m, const struct dt_value *dv, char *val, s
 /* The story lines, and the narrated log, each in a box of h rows. */
 void ui_draw_story_box(struct ui *u, int x, int y, int w, int h, const char *title);
 void ui_draw_log_box(struct ui *u, int x, int y, int w, int h, const char *title);
+/* The footer: the keys that fit, whole, then help and quit at the right. */
+void ui_draw_footer_keys(struct ui *u, const char *const *keys);
 /* ui_demo.c: the classroom demo (--demo); see ui_demo.h */
 struct ui_demo;
 int ui_demo_key(struct ui *u, int key);   /* 1 when the demo took the key */

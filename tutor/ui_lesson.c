@@ -396,7 +396,7 @@ static void draw_right(struct ui *u, int x, int y, int w, int h, int story_h)
 	ui_draw_log_box(u, x, y + story_h, w, h - story_h, "log");
 }
 
-/* The footer: the keys that fit, whole, then help and quit at the right. */
+/* The footer: the keys of what the lesson screen is doing now. */
 static void draw_footer(struct ui *u)
 {
 	static const char *const ask[] = { "1-9 answer", "b back", "w why", "h hint", NULL };
@@ -409,11 +409,15 @@ static void draw_footer(struct ui *u)
 						 "e event", "t thread", "n next", "w why",
 						 "s source", "g end", "j jump", "h hint",
 						 "T timeline", "c N CPU", "m menu", NULL };
+	ui_draw_footer_keys(u, u->asking ? ask : u->prompt ? prompt :
+			       u->story_mode ? story : free_play);
+}
+
+void ui_draw_footer_keys(struct ui *u, const char *const *keys)
+{
 	struct ui_grid *g = &u->grid;
 	int y = g->h - 1;
 	const char *always = " ? help  q quit ";
-	const char *const *keys = u->asking ? ask : u->prompt ? prompt :
-				  u->story_mode ? story : free_play;
 	int room = g->w - (int)strlen(always), at = 0;
 	ui_fill(g, 0, y, g->w, 1, ' ', UI_S_FOOTER);
 	/* Past ten CPUs the digit keys reach only some: c comes up front. */

@@ -134,6 +134,9 @@ void ui_demo_draw(struct ui *u)
 		return;
 	}
 	ui_lesson_draw(u);
-	if (d)
-		draw_say(u, d);
+	if (!d)
+		return;
+	draw_say(u, d);
+	if (!u->prompt && !u->asking) /* Space and the marks keys are the demo's here too */
+		draw_footer(u);
 }

@@ -122,8 +122,29 @@ demo_notes_second_terminal() {
 	expect_screen_has "Point at the IRQL column of CPU 0"
 }
 
+# The projector theme: text on an explicit black background (SGR 40),
+# which the ordinary theme never asks for (it keeps the terminal's own).
+demo_projector_theme() {
+	start -x 80 -y 24 plain "$UI_LESSONS/02-first-interrupt.lua"
+	wait_for "dpctutor: IRQL and a first interrupt"
+	settle
+	[ -z "$(nocolor_colours | grep -x 40)" ] || fail "the ordinary theme paints a black background"
+	start -x 80 -y 24 demo --demo --speed 0.125 "$UI_LESSONS/02-first-interrupt.lua"
+	wait_for " DEMO IRQL and a first"
+	settle
+	local c
+	c=$(nocolor_colours | tr "\n" " ")
+	case " $c" in *" 40 "*) ;; *) fail "the demo's screen has no black background (SGR colours: $c)" ;; esac
+	# --no-color still wins: attributes only.
+	start -x 80 -y 24 mono --demo --no-color --speed 0.125 "$UI_LESSONS/02-first-interrupt.lua"
+	wait_for " DEMO IRQL and a first"
+	settle
+	[ -z "$(nocolor_colours)" ] || fail "colour escapes in the demo with --no-color"
+}
+
 ui_test demo_marks_to_end "--demo 02 at speed max: pauses at every mark of the lesson, in order, then ends"
 ui_test demo_counterexample "--demo 06: the story, then Space shows the lost update of 'no lock'"
 ui_test demo_speed_keys "--demo: + and - change the speed, Space pauses"
 ui_test demo_next_previous_mark "--demo: ] / PgDn the next mark, [ / PgUp the previous one"
 ui_test demo_notes_second_terminal "--notes 02 in a second terminal shows the notes and marks"
+ui_test demo_projector_theme "--demo: the projector theme (an explicit black background; none with --no-color)"

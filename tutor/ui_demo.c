@@ -118,7 +118,8 @@ void ui_demo_stop(struct ui *u)
 int ui_demo_timeout(const struct ui *u)
 {
 	const struct ui_demo *d = u->demo;
-	if (!d || !d->playing || u->screen != UI_LESSON || u->prompt || u->asking)
+	if (!d || !d->playing || u->screen != UI_LESSON || u->prompt || u->asking ||
+	    u->grid.w < 80 || u->grid.h < 24) /* the "enlarge" screen: nothing to watch */
 		return -1;
 	if (d->speed == DEMO_SPEED_MAX)
 		return 0;
@@ -214,15 +215,17 @@ void ui_demo_tick(struct ui *u)
 		u->last_tick = 0;
 		ui_story_next(u, 0);
 		observe_story(u);
-		return;
+		break;
 	case DEMO_COUNTER:
 		ui_lesson_key(u, 'f'); /* the recorded counterexample, one step */
 		observe_counter(u);
-		return;
+		break;
 	default:
 		d->playing = 0;
 		return;
 	}
+	if (u->screen != UI_LESSON) /* a blue screen: it stays until a key */
+		d->playing = 0;
 }
 
 static double now_ms(void)

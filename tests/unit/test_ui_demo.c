@@ -197,9 +197,14 @@ START_TEST(test_demo_speed_keys_and_timeout)
 	scr_key(&s, ' ');
 	ck_assert(s.u.demo->playing);
 	ck_assert_int_eq(ui_demo_timeout(&s.u), 15);
-	/* Another screen stops the clock too. */
+	/* Another screen stops the clock too, and so does "enlarge the terminal". */
 	s.u.screen = UI_HELP;
 	ck_assert_int_eq(ui_demo_timeout(&s.u), -1);
+	s.u.screen = UI_LESSON;
+	ck_assert_int_eq(ui_grid_resize(&s.u.grid, 79, 24), 0);
+	ck_assert_int_eq(ui_demo_timeout(&s.u), -1);
+	ck_assert_int_eq(ui_grid_resize(&s.u.grid, 80, 24), 0);
+	ck_assert_int_eq(ui_demo_timeout(&s.u), 15);
 	demo_close(&s);
 }
 END_TEST

@@ -120,49 +120,57 @@ const char *dt_cpu_blocked_reason(const struct dt_machine *m, unsigned cpu, char
 	return buf;
 }
 
-int dt_machine_replay(struct dt_machine *m, const struct dt_schedule *s,
-		      struct dt_schedule_error *err)
+int dt_schedule_fits(const struct dt_machine *m, const struct dt_schedule *s,
+		     struct dt_schedule_error *err)
 {
 	if (!m || !s)
 		return DT_EINVAL;
-	if (s->cpus != m->st.ncpus)
+	if (s->cpus != (int)m->st.ncpus)
 		return refuse(err, 0, "the schedule is for cpus=%d but this machine has %u CPUs",
 			      s->cpus, m->st.ncpus);
 	if (s->has_hash && m->st.lesson_hash && s->lesson_hash != m->st.lesson_hash)
 		return refuse(err, 0,
 			      "the schedule was recorded for lesson version %08x, this is %08x",
 			      s->lesson_hash, m->st.lesson_hash);
-	for (size_t i = 0; i < s->nitems; i++) {
+	return DT_OK;
+}
+
+int dt_schedule_choice_check(const struct dt_machine *m, const struct dt_schedule_item *item,
+			     const struct dt_choice *c, struct dt_schedule_error *err)
+{
+	if (dt_halted(m))
+		return refuse(err, item->column, "the run already ended at step %u", m->st.step);
+	if (dt_machine_choice_enabled(m, c))
+		return DT_OK;
+	char why[96];
+	if (c->kind == DT_CHOICE_EVENT)
+		snprintf(why, sizeof(why), "CPU %u is not in the affinity set of e(%s)", c->cpu,
+			 item->name);
+	else if (c->kind == DT_CHOICE_THREAD)
+		snprintf(why, sizeof(why), "t(%s) is not ready or CPU %u is not free for it",
+			 item->name, c->cpu);
+	else {
+		char rs[80];
+		snprintf(why, sizeof(why), "CPU %u cannot step, %s", c->cpu,
+			 dt_cpu_blocked_reason(m, c->cpu, rs, sizeof(rs)));
+	}
+	return refuse(err, item->column, "choice not enabled at step %u: %s", m->st.step + 1, why);
+}
+
+int dt_machine_replay(struct dt_machine *m, const struct dt_schedule *s,
+		      struct dt_schedule_error *err)
+{
+	int rc = dt_schedule_fits(m, s, err);
+	for (size_t i = 0; !rc && i < s->nitems; i++) {
 		struct dt_choice c;
-		int rc = dt_schedule_item_choice(m, &s->items[i], &c, err);
-		if (rc)
-			return rc;
-		for (uint32_t r = 0; r < s->items[i].repeat; r++) {
-			if (dt_halted(m))
-				return refuse(err, s->items[i].column,
-					      "the run already ended at step %u", m->st.step);
-			if (!dt_machine_choice_enabled(m, &c)) {
-				char why[96];
-				if (c.kind == DT_CHOICE_EVENT)
-					snprintf(why, sizeof(why),
-						 "CPU %u is not in the affinity set of e(%s)", c.cpu,
-						 s->items[i].name);
-				else if (c.kind == DT_CHOICE_THREAD)
-					snprintf(why, sizeof(why),
-						 "t(%s) is not ready or CPU %u is not free for it",
-						 s->items[i].name, c.cpu);
-				else {
-					char rs[80];
-					snprintf(why, sizeof(why), "CPU %u cannot step, %s", c.cpu,
-						 dt_cpu_blocked_reason(m, c.cpu, rs, sizeof(rs)));
-				}
-				return refuse(err, s->items[i].column,
-					      "choice not enabled at step %u: %s", m->st.step + 1, why);
-			}
-			dt_machine_step(m, &c);
+		rc = dt_schedule_item_choice(m, &s->items[i], &c, err);
+		for (uint32_t r = 0; !rc && r < s->items[i].repeat; r++) {
+			rc = dt_schedule_choice_check(m, &s->items[i], &c, err);
+			if (!rc)
+				dt_machine_step(m, &c);
 		}
 	}
-	return DT_OK;
+	return rc;
 }
 
 void dt_machine_set_lesson_hash(struct dt_machine *m, uint32_t hash)

@@ -231,6 +231,15 @@ int dt_schedule_item_choice(const struct dt_machine *m, const struct dt_schedule
 void dt_choice_item(const struct dt_machine *m, const struct dt_choice *c,
 		    struct dt_schedule_item *out);
 
+/* Does the schedule's header fit this machine (its CPU count, and the
+ * lesson version when both carry one)?  DT_OK, or DT_EINVAL with *err. */
+int dt_schedule_fits(const struct dt_machine *m, const struct dt_schedule *s,
+		     struct dt_schedule_error *err);
+/* May choice c (bound from item) be taken now?  DT_OK, or DT_EINVAL with
+ * the item's column and the reason (the run ended, or why it is not
+ * enabled), the same refusals dt_machine_replay gives. */
+int dt_schedule_choice_check(const struct dt_machine *m, const struct dt_schedule_item *item,
+			     const struct dt_choice *c, struct dt_schedule_error *err);
 /* Apply every choice of a parsed schedule, refusing (with the item's
  * column and the reason) one that does not fit: wrong CPU count, another
  * lesson version, an unknown name, a choice not enabled at that point. */

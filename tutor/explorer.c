@@ -197,15 +197,18 @@ static void report(FILE *out, struct rt *rt, const struct dt_explore_report *r,
 		fprintf(out, "predicate errors: %d; the first: %s\n", h->errors, h->first_error);
 }
 
-int explore_lesson(const char *path, const struct explore_options *o, FILE *out,
-		   struct explore_summary *sum)
+/*
+ * The one exploration behind --explore, --check's proofs and the UI's
+ * "show me how it breaks": open the lesson, walk it, fill *sum; print the
+ * report to out when out is set; when cx is set, hand back the
+ * counterexample as a malloc'd schedule (NULL when there is none).
+ */
+static int explore_run(const char *path, const struct explore_options *o, FILE *out,
+		       struct explore_summary *sum, char **cx)
 {
 	struct rt_options opt;
 	struct rt *rt;
 	char *err = NULL;
-	struct explore_summary local;
-	if (!sum)
-		sum = &local;
 	memset(sum, 0, sizeof(*sum));
 	rt_options_default(&opt);
 	opt.trace = 0;
@@ -230,6 +233,7 @@ int explore_lesson(const char *path, const struct explore_options *o, FILE *out,
 	};
 	struct hooks_ctx h = { .rt = rt };
 	find_challenges(rt, o->challenge, &h);
+	sum->has_forall = h.forall != 0;
 	struct dt_explore_hooks hooks = { &h, hook_violated, hook_reached };
 	struct dt_free_event fe[DT_EXPLORE_MAX_FREE];
 	unsigned nfree = rt_free_events(rt, fe, DT_EXPLORE_MAX_FREE);
@@ -249,10 +253,14 @@ int explore_lesson(const char *path, const struct explore_options *o, FILE *out,
 	sum->slept = r.slept;
 	sum->steps = r.steps;
 	sum->first_violation_s = h.first_violation;
+	sum->preemptions = r.counterexample.preemptions;
 	bounds_text(&b, sum->bounds, sizeof(sum->bounds));
-	if (r.counterexample.n)
-		dt_witness_print(rt_machine(rt), &r.counterexample, l->id, sum->counterexample,
-				 sizeof(sum->counterexample));
+	if (r.counterexample.n) {
+		size_t need = dt_witness_print(rt_machine(rt), &r.counterexample, l->id,
+					       sum->counterexample, sizeof(sum->counterexample));
+		if (cx && (*cx = malloc(need + 1)) != NULL)
+			dt_witness_print(rt_machine(rt), &r.counterexample, l->id, *cx, need + 1);
+	}
 	int result = 0;
 	if (rc) {
 		snprintf(sum->message, sizeof(sum->message), "the explorer stopped: %s",
@@ -269,7 +277,52 @@ int explore_lesson(const char *path, const struct explore_options *o, FILE *out,
 		if (rc)
 			fprintf(out, "%s\n", sum->message);
 	}
+	if (h.errors && !r.counterexample.n)
+		snprintf(sum->message, sizeof(sum->message), "a predicate failed: %.270s",
+			 h.first_error);
 	dt_explore_report_free(&r);
 	rt_close(rt);
 	return result;
+}
+
+int explore_lesson(const char *path, const struct explore_options *o, FILE *out,
+		   struct explore_summary *sum)
+{
+	struct explore_summary local;
+	return explore_run(path, o, out, sum ? sum : &local, NULL);
+}
+
+int explore_counterexample(const char *path, const struct explore_options *o,
+			   char **schedule_out, char *why, size_t why_size)
+{
+	struct explore_summary sum;
+	struct explore_options quiet = *o;
+	char *cx = NULL;
+	quiet.progress = 0; /* no printing at all, not even the progress line */
+	*schedule_out = NULL;
+	int rc = explore_run(path, &quiet, NULL, &sum, &cx);
+	if (rc == 2) {
+		snprintf(why, why_size, "%s", sum.message);
+		return -1;
+	}
+	if (cx) {
+		*schedule_out = cx;
+		snprintf(why, why_size, "%llu of %llu runs break the invariant; this one has "
+			 "%u preemption%s", (unsigned long long)sum.violations,
+			 (unsigned long long)(sum.runs + sum.incomplete), sum.preemptions,
+			 sum.preemptions == 1 ? "" : "s");
+		return 1;
+	}
+	if (sum.violations) { /* only predicate errors, or no memory for the text */
+		snprintf(why, why_size, "%s", sum.message[0] ? sum.message :
+			 "out of memory for the counterexample");
+		return -1;
+	}
+	if (!sum.has_forall)
+		snprintf(why, why_size, "this lesson%s has no for-all challenge, so there is no "
+			 "invariant to break", o->variant ? " variant" : "");
+	else
+		snprintf(why, why_size, "no run within %s breaks the invariant%s", sum.bounds,
+			 sum.incomplete ? " (some runs were cut: not a proof)" : "");
+	return 0;
 }

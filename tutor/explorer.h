@@ -39,6 +39,8 @@ struct explore_summary {
 	double first_violation_s;  /* when the first violating run ended, 0 if none */
 	char counterexample[2048]; /* "" when none */
 	char bounds[160];          /* "2 preemptions, 2 events, 200 steps" */
+	uint32_t preemptions;      /* the counterexample's */
+	int has_forall;            /* a for-all challenge was checked */
 	int error;
 	char message[300];
 };
@@ -47,5 +49,17 @@ struct explore_summary {
  * violated; 1: one was; 2: the lesson could not be explored. */
 int explore_lesson(const char *path, const struct explore_options *o, FILE *out,
 		   struct explore_summary *sum);
+
+/*
+ * "Show me how it breaks": explore the lesson (o->variant selects the
+ * variant, o's bounds or the lesson's) without printing anything.
+ * 1: *schedule_out is the counterexample with the fewest preemptions, a
+ * malloc'd v1 schedule (lesson=ID@HASH cpus= seed= header) for the caller
+ * to free, and why says how many runs break; 0: no run within the bounds
+ * violates the invariant, or the lesson has no for-all challenge (why says
+ * which); -1: the lesson could not be explored (why says why).
+ */
+int explore_counterexample(const char *path, const struct explore_options *o,
+			   char **schedule_out, char *why, size_t why_size);
 
 #endif

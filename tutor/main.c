@@ -9,6 +9,7 @@
  *   dpctutor --new NAME             write a lesson skeleton that passes --check
  *   dpctutor --watch FILE           re-check FILE whenever it changes
  *   dpctutor --explore LESSON       every outcome within bounds, with witnesses
+ *   dpctutor --demo LESSON          the classroom demo; --notes LESSON its presenter sheet
  *
  * Usage errors exit 2 with one line on stderr; --check exits 1 when any
  * lesson fails.
@@ -25,6 +26,7 @@
 
 #include "checker.h"
 #include "deadline.h"
+#include "demo_sheet.h"
 #include "explorer.h"
 #include "lessons.h"
 #include "coverage.h"
@@ -33,10 +35,12 @@
 #include "script.h"
 #include "story.h"
 #include "ui.h"
+#include "ui_demo.h"
 
 #define DT_VERSION "0.1.0"
 
-enum mode { MODE_TUTOR, MODE_CHECK, MODE_PLAIN, MODE_LIST, MODE_NEW, MODE_WATCH, MODE_EXPLORE };
+enum mode { MODE_TUTOR, MODE_CHECK, MODE_PLAIN, MODE_LIST, MODE_NEW, MODE_WATCH, MODE_EXPLORE,
+	    MODE_DEMO, MODE_NOTES };
 
 struct cli {
 	enum mode mode;
@@ -50,6 +54,8 @@ struct cli {
 	int reset_progress;
 	unsigned alarm_s;       /* the last-resort alarm, per lesson (deadline.h) */
 	bool alarm_set;         /* DPCTUTOR_ALARM or CI asked for it */
+	double speed;           /* --speed, pieces per second (0: max) */
+	int has_speed;
 };
 
 static void usage(FILE *f)
@@ -68,6 +74,10 @@ static void usage(FILE *f)
 		"  --reset-progress          forget every lesson's progress (completions, scores,\n"
 		"                            where you left off)\n"
 		"  --watch FILE              re-run --check on FILE whenever it changes\n"
+		"  --demo LESSON [--speed X] the classroom demo: the story, pausing at its marks,\n"
+		"                            then the shortest failing run of a broken variant;\n"
+		"                            X pieces a second (0.125..64, default 2) or max\n"
+		"  --notes LESSON            print the presenter's notes and marks (a second terminal)\n"
 		"  --explore LESSON          every outcome within the bounds, with witnesses;\n"
 		"                            exit 1 when the challenge's invariant can fail\n"
 		"    --max-preemptions K     (or inf) --max-events A  --max-steps N\n"
@@ -122,7 +132,8 @@ static int parse(int argc, char **argv, struct cli *c)
 {
 	enum { O_CHECK = 256, O_PLAIN, O_LIST, O_RULES, O_NEW, O_WATCH, O_SEED, O_CPUS,
 	       O_LESSONS, O_VERSION, O_VARIANT, O_EXPLORE, O_MAXP, O_MAXE, O_MAXS,
-	       O_NOREDUCE, O_NOCOLOR, O_ASCII, O_FIRSTFRAME, O_RESET };
+	       O_NOREDUCE, O_NOCOLOR, O_ASCII, O_FIRSTFRAME, O_RESET,
+	       O_DEMO, O_SPEED, O_NOTES };
 	static const struct option longopts[] = {
 		{ "check", no_argument, NULL, O_CHECK }, { "plain", no_argument, NULL, O_PLAIN },
 		{ "list", no_argument, NULL, O_LIST }, { "rules", no_argument, NULL, O_RULES },
@@ -141,6 +152,8 @@ static int parse(int argc, char **argv, struct cli *c)
 		{ "ascii", no_argument, NULL, O_ASCII },
 		{ "exit-after-first-frame", no_argument, NULL, O_FIRSTFRAME },
 		{ "reset-progress", no_argument, NULL, O_RESET },
+		{ "demo", no_argument, NULL, O_DEMO }, { "notes", no_argument, NULL, O_NOTES },
+		{ "speed", required_argument, NULL, O_SPEED },
 		{ "verbose", no_argument, NULL, 'v' }, { "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, O_VERSION }, { NULL, 0, NULL, 0 },
 	};
@@ -163,6 +176,14 @@ static int parse(int argc, char **argv, struct cli *c)
 		case O_ASCII: c->ascii = 1; break;
 		case O_FIRSTFRAME: c->first_frame = 1; break;
 		case O_RESET: c->reset_progress = 1; break;
+		case O_DEMO: c->mode = MODE_DEMO; break;
+		case O_NOTES: c->mode = MODE_NOTES; break;
+		case O_SPEED:
+			if (ui_demo_parse_speed(optarg, &c->speed))
+				return usage_error("--speed needs 0.125..64 (pieces a second) or max, "
+						   "not '%s'", optarg);
+			c->has_speed = 1;
+			break;
 		case O_MAXP:
 			if (strcmp(optarg, "inf") == 0) {
 				c->eo.max_preemptions = DT_EXPLORE_UNBOUNDED;
@@ -339,6 +360,32 @@ static int run_list(const struct cli *c)
 	return 0;
 }
 
+/* --notes LESSON: the presenter's sheet, for a second terminal. */
+static int run_notes(int argc, char **argv, const struct cli *c)
+{
+	char path[1024], err[512];
+	struct rt_options opt;
+	struct demo_sheet sheet;
+	if (optind + 1 != argc)
+		return usage_error("%s needs exactly one LESSON", "--notes");
+	if (lessons_resolve(c->lessons_dir, argv[optind], path, sizeof(path))) {
+		fprintf(stderr, "dpctutor: no lesson '%s' (try --list)\n", argv[optind]);
+		return 2;
+	}
+	rt_options_default(&opt);
+	opt.trace = 0;
+	opt.variant = c->co.variant;
+	opt.seed = c->co.seed;
+	opt.has_seed = c->co.has_seed;
+	opt.cpus = c->co.cpus;
+	if (demo_sheet_read(path, &opt, &sheet, err, sizeof(err))) {
+		fprintf(stderr, "dpctutor: %s\n", err);
+		return 1;
+	}
+	demo_sheet_print(&sheet, stdout);
+	return 0;
+}
+
 static time_t mtime_of(const char *path)
 {
 	struct stat st;
@@ -387,6 +434,8 @@ int main(int argc, char **argv)
 		return lessons_new(c.arg) ? 1 : 0;
 	case MODE_WATCH:
 		return run_watch(&c);
+	case MODE_NOTES:
+		return run_notes(argc, argv, &c);
 	case MODE_EXPLORE: {
 		char path[1024];
 		if (optind + 1 != argc)
@@ -398,13 +447,17 @@ int main(int argc, char **argv)
 		bound(&c, path);
 		return explore_lesson(path, &c.eo, stdout, NULL);
 	}
+	case MODE_DEMO:
 	case MODE_PLAIN:
 	case MODE_TUTOR: {
 		char path[1024];
 		if (optind + 1 < argc)
 			return usage_error("one LESSON at a time, got '%s' too", argv[optind + 1]);
-		if (optind >= argc && c.mode == MODE_PLAIN)
-			return usage_error("%s needs a LESSON", "--plain");
+		if (optind >= argc && c.mode != MODE_TUTOR)
+			return usage_error("%s needs a LESSON",
+					   c.mode == MODE_PLAIN ? "--plain" : "--demo");
+		if (c.has_speed && c.mode != MODE_DEMO)
+			return usage_error("%s goes with --demo", "--speed");
 		path[0] = '\0'; /* no lesson named: the lesson menu */
 		if (optind < argc &&
 		    lessons_resolve(c.lessons_dir, argv[optind], path, sizeof(path))) {
@@ -425,6 +478,7 @@ int main(int argc, char **argv)
 			.no_color = c.no_color, .ascii = c.ascii,
 			.exit_after_first_frame = c.first_frame, .seed = c.co.seed,
 			.has_seed = c.co.has_seed, .cpus = c.co.cpus, .variant = c.co.variant,
+			.demo = c.mode == MODE_DEMO, .speed = c.has_speed ? c.speed : 2.0,
 		};
 		return ui_run(&uo);
 	}

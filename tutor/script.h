@@ -136,6 +136,7 @@ struct rt_challenge {
 	char hints[RT_MAX_HINTS][512];
 	unsigned nhints;
 	char reference[1024];       /* exists: the reference schedule, "" otherwise */
+	char correct[DT_NAME_MAX];  /* forall: the correct variant's name */
 };
 /* 0 and *out filled, or -1 when the lesson has no challenge i. */
 int rt_challenge_info(struct rt *rt, unsigned i, struct rt_challenge *out);

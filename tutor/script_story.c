@@ -355,6 +355,7 @@ int rt_challenge_info(struct rt *rt, unsigned i, struct rt_challenge *out)
 	challenge_str(L, t, "name", out->name, sizeof(out->name));
 	challenge_str(L, t, "goal", out->goal, sizeof(out->goal));
 	challenge_str(L, t, "reference", out->reference, sizeof(out->reference));
+	challenge_str(L, t, "correct", out->correct, sizeof(out->correct));
 	lua_getfield(L, t, "hints");
 	out->nhints = rt_string_list(L, -1, out->hints[0], sizeof(out->hints[0]), RT_MAX_HINTS);
 	lua_settop(L, top);

@@ -22,6 +22,8 @@ struct ui_options {
 	int has_seed;
 	unsigned cpus;
 	const char *variant;
+	int demo;                   /* --demo: the classroom demo (ui_demo.h) */
+	double speed;               /* --speed: pieces per second, 0 for "max" */
 };
 
 /* Run the UI; returns the process exit status. */

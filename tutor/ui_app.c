@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ui_demo.h"
 #include "ui_int.h"
 #include "ui_term.h"
 
@@ -174,10 +175,12 @@ int ui_run(const struct ui_options *o)
 	u.rr_last = -1;
 	u.log_sel = -1;
 	progress_open(&progress, NULL);
-	u.progress = &progress;
+	u.progress = o->demo ? NULL : &progress; /* a demo records nobody's progress */
 	if (o->lesson) {
-		if (ui_open_lesson(&u, o->lesson, 1, err, sizeof(err))) {
+		if (ui_open_lesson(&u, o->lesson, !o->demo, err, sizeof(err)) ||
+		    (o->demo && ui_demo_start(&u, o->speed, err, sizeof(err)))) {
 			fprintf(stderr, "dpctutor: %s\n", err);
+			ui_close_lesson(&u);
 			progress_close(&progress);
 			return 1;
 		}
@@ -187,9 +190,11 @@ int ui_run(const struct ui_options *o)
 	}
 	if (progress_notice(&progress)[0]) /* one line, on the first screen */
 		snprintf(u.status, sizeof(u.status), "%.199s", progress_notice(&progress));
-	struct ui_term_options to = { .no_color = o->no_color, .ascii = o->ascii };
+	struct ui_term_options to = { .no_color = o->no_color, .ascii = o->ascii,
+				      .high_contrast = o->demo };
 	if (ui_term_open(&to) != UI_TERM_OK) {
 		fprintf(stderr, "dpctutor: cannot start the terminal UI (is TERM set?)\n");
+		ui_demo_stop(&u);
 		ui_close_lesson(&u);
 		ui_menu_free(&u);
 		progress_close(&progress);
@@ -203,14 +208,22 @@ int ui_run(const struct ui_options *o)
 		draw(&u);
 		if (o->exit_after_first_frame)
 			break;
-		int k = ui_term_getkey(-1);
+		/* Auto-play: a demo tick whenever its timeout passes with no key. */
+		int timeout = ui_demo_timeout(&u);
+		if (timeout < 0 && ui_demo_idle(&u))
+			continue; /* explored ahead while paused: a key may be waiting */
+		int k = ui_term_getkey(timeout);
 		if (k == UI_KEY_QUIT || ui_term_quit_requested())
 			break;
-		key(&u, k);
+		if (k == UI_KEY_NONE && timeout >= 0)
+			ui_demo_tick(&u);
+		else
+			key(&u, k);
 	}
 	ui_term_close();
 	ui_resume_save(&u); /* q, Ctrl-C and SIGTERM all come here */
 	ui_grid_free(&u.grid);
+	ui_demo_stop(&u);
 	ui_close_lesson(&u);
 	ui_menu_free(&u);
 	progress_close(&progress);

@@ -15,7 +15,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "dt_choice.h"
 #include "ui_int.h"
 
 static void question_hint(struct ui *u)
@@ -39,48 +38,6 @@ static void question_hint(struct ui *u)
 		 q->hints[u->hint_tier]);
 	u->hint_tier++;
 	ui_story_line(u, line);
-}
-
-/* Start over in free play and take the reference's choices; the view
- * then goes back to step 0.  0, or -1 with u->status saying why. */
-static int replay(struct ui *u, const char *reference)
-{
-	struct dt_schedule s;
-	struct dt_schedule_error err;
-	if (dt_schedule_parse(reference, &s, &err)) {
-		snprintf(u->status, sizeof(u->status), "the reference schedule: column %u: %.120s",
-			 err.column, err.reason);
-		return -1;
-	}
-	if (ui_restart(u)) {
-		dt_schedule_free(&s);
-		return -1;
-	}
-	u->story_mode = 0;
-	u->story_done = 1;
-	u->asking = 0;
-	int rc = 0, done = 0;
-	for (size_t i = 0; i < s.nitems && !rc && !done; i++) {
-		struct dt_choice c;
-		if (dt_schedule_item_choice(rt_machine(u->rt), &s.items[i], &c, &err)) {
-			snprintf(u->status, sizeof(u->status),
-				 "the reference schedule: column %u: %.120s", err.column, err.reason);
-			rc = -1;
-			break;
-		}
-		/* --check stops a reference where reach() holds, so its tail may
-		 * ask for steps the run no longer has: the replay ends there. */
-		for (uint32_t k = 0; k < s.items[i].repeat && !done; k++)
-			done = rt_step(u->rt, &c) != DT_OK;
-	}
-	if (!rc && !dt_session_head(rt_session(u->rt))) {
-		snprintf(u->status, sizeof(u->status),
-			 "the reference schedule: its first choice is not possible");
-		rc = -1;
-	}
-	dt_schedule_free(&s);
-	dt_session_goto(rt_session(u->rt), 0);
-	return rc;
 }
 
 /* The challenge's goal and its hint tiers 0..upto, into the story pane. */
@@ -119,8 +76,11 @@ static void challenge_hint(struct ui *u)
 		return;
 	}
 	/* The tier after the last hint: the reference, played from step 0. */
-	if (replay(u, ch.reference))
+	char err[160];
+	if (ui_take_schedule(u, ch.reference, 1, err, sizeof(err))) {
+		snprintf(u->status, sizeof(u->status), "the reference schedule: %s", err);
 		return;
+	}
 	u->challenge_tier++;
 	snprintf(u->status, sizeof(u->status),
 		 "the reference schedule is loaded at step 0: Space or f plays it, b steps back");

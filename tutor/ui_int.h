@@ -86,12 +86,31 @@ struct ui {
 	int menu_sel;
 	int menu_confirm;          /* asking "reset this lesson? (y/n)" */
 	char menu_back[1024];      /* the lesson m left, for Esc; "" none */
+	/* --demo (ui_demo.c): NULL unless the classroom demo runs */
+	struct ui_demo *demo;
+	int last_tick;             /* enum story_tick of the story's last piece */
 };
 
 /* ui_lesson.c */
 void ui_lesson_draw(struct ui *u);
 void ui_lesson_key(struct ui *u, int key);
 void ui_story_line(struct ui *u, const char *text);
+/* One story piece (until_pause: on to the next pause), as Space/Enter. */
+void ui_story_next(struct ui *u, int until_pause);
+/* A CPU pane at (x, y), w wide: three rows, or one when compact; its rows. */
+int ui_draw_cpu(struct ui *u, const struct dt_state *st, unsigned cpu, int x, int y, int w,
+		int compact);
+/* A shared value as the objects pane shows it: "true", "3", "idle". */
+void ui_value_text(struct dt_machine *m, const struct dt_value *dv, char *val, size_t size);
+/* The story lines, and the narrated log, each in a box of h rows. */
+void ui_draw_story_box(struct ui *u, int x, int y, int w, int h, const char *title);
+void ui_draw_log_box(struct ui *u, int x, int y, int w, int h, const char *title);
+/* The footer: the keys that fit, whole, then help and quit at the right. */
+void ui_draw_footer_keys(struct ui *u, const char *const *keys);
+/* ui_demo.c: the classroom demo (--demo); see ui_demo.h */
+struct ui_demo;
+int ui_demo_key(struct ui *u, int key);   /* 1 when the demo took the key */
+void ui_demo_draw(struct ui *u);          /* the lesson screen in demo mode */
 /* ui_app.c */
 int ui_restart(struct ui *u);
 /* Open the lesson at path (closing any open one); resume: where the
@@ -108,6 +127,8 @@ void ui_menu_key(struct ui *u, int key);
 void ui_menu_click(struct ui *u, int x, int y);
 /* ui_resume.c */
 void ui_resume_save(struct ui *u);  /* where the student is, into the progress file */
+/* Where the student is now as a record (r->schedule malloc'd): 0, or -1. */
+int ui_resume_record(struct ui *u, struct progress_resume *r);
 int ui_resume_restore(struct ui *u, const struct progress_resume *r, char *why, size_t size);
 void ui_lesson_finished(struct ui *u); /* the story reached its end */
 /* ui_screens.c */
@@ -137,6 +158,17 @@ void ui_pager_key(struct ui *u, int key);
 /* T, d, G, K open their screen (from the lesson or another of them), the
  * same key or Esc goes back; 1 when the key was one of them. */
 int ui_pane_key(struct ui *u, int key);
+/* ui_replay.c: restart the open lesson in free play, take the schedule's
+ * choices and view step 0 (Space or f plays them, another choice
+ * branches).  ui_load_schedule is exact: the schedule's lesson id, content
+ * hash, CPU count and seed are the machine's (cpus and seed are taken
+ * from it) and every choice must fit where it stands.  ui_take_schedule
+ * with prefix set is for a lesson's own reference: the machine as opened,
+ * the choices up to the first the run no longer allows.  0, or -1 with
+ * err saying why (the lesson is then back at its start, as opened). */
+int ui_load_schedule(struct ui *u, const char *schedule, char *err, size_t err_size);
+int ui_take_schedule(struct ui *u, const char *schedule, int prefix, char *err,
+		     size_t err_size);
 /* ui_hints.c: h, the next hint tier */
 void ui_hint_next(struct ui *u);
 /* ui_csource.c: the C view of the lesson's callbacks (s, second press) */

@@ -74,3 +74,31 @@ void ui_lesson_layout(int w, int h, unsigned ncpus, unsigned objects, unsigned f
 	l->col_w = (l->left_w - (l->cols - 1)) / l->cols; /* a blank column between */
 	l->rule_y = 1 + l->rows_per_col * (l->full ? UI_CPU_FULL_ROWS : 1) + l->note;
 }
+
+void ui_zoom_layout(int w, int h, unsigned ncpus, int notes, struct ui_zoom_layout *l)
+{
+	int n = (int)ncpus > 0 ? (int)ncpus : 1;
+	int body = h - 3; /* the title row above, the demo's line and the footer below */
+	l->notes_h = notes ? (h >= 40 ? 6 : 4) : 0;
+	l->cpu_y = 1;
+	l->boxed = 1;
+	l->cols = n < columns_that_fit(w, UI_ZOOM_CPU_MIN_W) ? n : columns_that_fit(w, UI_ZOOM_CPU_MIN_W);
+	l->rows = ceil_div(n, l->cols);
+	l->shown = (unsigned)n;
+	int cpu_h = l->rows * UI_ZOOM_CPU_BOX_H;
+	if (body - cpu_h - 1 - l->notes_h < UI_ZOOM_TEXT_MIN_H) {
+		/* One row per CPU, in one box, as many as leave the text its rows. */
+		l->boxed = 0;
+		l->cols = columns_that_fit(w - 2, UI_CPU_LINE_MIN_W);
+		int room = max_int(1, body - 1 - l->notes_h - UI_ZOOM_TEXT_MIN_H - 2);
+		l->rows = ceil_div(n, l->cols) < room ? ceil_div(n, l->cols) : room;
+		if ((unsigned)(l->rows * l->cols) < l->shown)
+			l->shown = (unsigned)(l->rows * l->cols);
+		cpu_h = l->rows + 2;
+	}
+	l->col_w = ((l->boxed ? w : w - 2) - (l->cols - 1)) / l->cols;
+	l->values_y = l->cpu_y + cpu_h;
+	l->text_y = l->values_y + 1;
+	l->notes_y = 1 + body - l->notes_h;
+	l->text_h = l->notes_y - l->text_y;
+}

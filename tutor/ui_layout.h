@@ -48,4 +48,28 @@ struct ui_lesson_layout {
 void ui_lesson_layout(int w, int h, unsigned ncpus, unsigned objects, unsigned focus,
 		      struct ui_lesson_layout *out);
 
+/*
+ * The zoom layout of the classroom demo (--demo): fewer, larger panes for
+ * a projector.  Full width throughout: the CPUs in boxes side by side
+ * (one row each in a single box when boxes leave the text too little), a
+ * values row, the text box (the story over a short log, or the
+ * counterexample's log), and the presenter's notes box at the bottom.
+ */
+#define UI_ZOOM_CPU_BOX_H 5   /* a boxed CPU pane: its frame and three rows */
+#define UI_ZOOM_CPU_MIN_W 38
+#define UI_ZOOM_TEXT_MIN_H 9
+
+struct ui_zoom_layout {
+	int cpu_y;          /* the CPU area's first row */
+	int boxed;          /* a box per CPU (else one row per CPU in one box) */
+	int cols, col_w;    /* CPUs side by side, each col_w wide */
+	int rows;           /* CPU rows of panes (boxed) or of lines */
+	unsigned shown;     /* CPUs 0..shown-1 are on screen */
+	int values_y;       /* the row of shared values */
+	int text_y, text_h; /* the story (and log) box */
+	int notes_y, notes_h; /* the notes box, notes_h 0 for none */
+};
+
+void ui_zoom_layout(int w, int h, unsigned ncpus, int notes, struct ui_zoom_layout *out);
+
 #endif /* DT_UI_LAYOUT_H */

@@ -135,8 +135,8 @@ static void next_text(struct ui *u, const struct dt_state *st, unsigned cpu, cha
 	}
 }
 
-static int draw_cpu(struct ui *u, const struct dt_state *st, unsigned cpu, int x, int y,
-		    int w, int compact)
+int ui_draw_cpu(struct ui *u, const struct dt_state *st, unsigned cpu, int x, int y, int w,
+		int compact)
 {
 	struct ui_grid *g = &u->grid;
 	const struct dt_cpu *c = &st->cpus[cpu];
@@ -189,7 +189,7 @@ static void draw_cpus(struct ui *u, const struct dt_state *st, const struct ui_l
 	int pane_h = l->full ? UI_CPU_FULL_ROWS : 1;
 	for (unsigned i = 0; i < l->shown; i++) {
 		int col = (int)i / l->rows_per_col, r = (int)i % l->rows_per_col;
-		draw_cpu(u, st, l->first + i, col * (l->col_w + 1), 1 + r * pane_h, l->col_w,
+		ui_draw_cpu(u, st, l->first + i, col * (l->col_w + 1), 1 + r * pane_h, l->col_w,
 			 !l->full);
 	}
 	if (!l->note)
@@ -202,6 +202,18 @@ static void draw_cpus(struct ui *u, const struct dt_state *st, const struct ui_l
 	else
 		ui_putf(g, 0, y, UI_S_DIM, "... %u more CPUs not shown (CPU%u..CPU%u)",
 			above + below, above ? 0u : l->shown, above ? above - 1 : (unsigned)st->ncpus - 1);
+}
+
+void ui_value_text(struct dt_machine *m, const struct dt_value *dv, char *val, size_t size)
+{
+	if (dv->kind == DT_VAL_BOOL)
+		snprintf(val, size, "%s", dv->u.i ? "true" : "false");
+	else if (dv->kind == DT_VAL_INT)
+		snprintf(val, size, "%lld", (long long)dv->u.i);
+	else if (dv->kind == DT_VAL_STRING)
+		snprintf(val, size, "%s", dt_machine_string(m, dv->u.str));
+	else
+		snprintf(val, size, "%g", dv->u.n);
 }
 
 static int draw_objects(struct ui *u, const struct dt_state *st, int x, int y, int w, int ymax)
@@ -244,15 +256,7 @@ static int draw_objects(struct ui *u, const struct dt_state *st, int x, int y, i
 		at += ui_put(g, at, row, UI_S_DIM, "values:");
 		for (unsigned v = 0; v < st->nvars && row < ymax; v++) {
 			char val[32];
-			const struct dt_value *dv = &st->vars[v].value;
-			if (dv->kind == DT_VAL_BOOL)
-				snprintf(val, sizeof(val), "%s", dv->u.i ? "true" : "false");
-			else if (dv->kind == DT_VAL_INT)
-				snprintf(val, sizeof(val), "%lld", (long long)dv->u.i);
-			else if (dv->kind == DT_VAL_STRING)
-				snprintf(val, sizeof(val), "%s", dt_machine_string(m, dv->u.str));
-			else
-				snprintf(val, sizeof(val), "%g", dv->u.n);
+			ui_value_text(m, &st->vars[v].value, val, sizeof(val));
 			char item[80];
 			int len = snprintf(item, sizeof(item), " %s=%s",
 					   dt_machine_string(m, st->vars[v].name), val);
@@ -335,13 +339,13 @@ int ui_wrap(const char *t, int width, int *starts, int *lens, int max)
 	return n;
 }
 
-/* The story pane and the log, newest at the bottom. */
-static void draw_right(struct ui *u, int x, int y, int w, int h, int story_h)
+/* The story lines in a box of h rows, newest at the bottom. */
+void ui_draw_story_box(struct ui *u, int x, int y, int w, int h, const char *title)
 {
 	struct ui_grid *g = &u->grid;
-	ui_box(g, x, y, w, story_h, UI_S_DIM, u->story_mode ? "story" : "free play");
+	ui_box(g, x, y, w, h, UI_S_DIM, title);
 	/* Newest text at the bottom, wrapped at spaces; older lines scroll off. */
-	int row = y + story_h - 2;
+	int row = y + h - 2;
 	for (unsigned i = u->nstory; i-- > 0 && row > y;) {
 		const char *t = u->story_lines[i];
 		unsigned style = t[0] == '?' ? UI_S_ASK : UI_S_STORY;
@@ -349,12 +353,17 @@ static void draw_right(struct ui *u, int x, int y, int w, int h, int story_h)
 		for (int k = n - 1; k >= 0 && row > y; k--, row--)
 			ui_putf(g, x + 1, row, style, "%.*s", lens[k], t + starts[k]);
 	}
-	int ly = y + story_h;
-	int lh = h - story_h;
-	ui_box(g, x, ly, w, lh, UI_S_DIM, "log");
+}
+
+/* The narrated log up to the viewed step in a box at (x, ly), lh rows,
+ * newest at the bottom. */
+void ui_draw_log_box(struct ui *u, int x, int ly, int w, int lh, const char *title)
+{
+	struct ui_grid *g = &u->grid;
+	ui_box(g, x, ly, w, lh, UI_S_DIM, title);
 	size_t n;
 	const struct dt_trace_event *t = dt_session_trace(rt_session(u->rt), &n);
-	row = ly + lh - 2;
+	int row = ly + lh - 2;
 	for (size_t i = n; i-- > 0 && row > ly;) {
 		char buf[512];
 		if (!ui_event_shown(u, &t[i]) ||
@@ -380,7 +389,14 @@ static void draw_right(struct ui *u, int x, int y, int w, int h, int story_h)
 	}
 }
 
-/* The footer: the keys that fit, whole, then help and quit at the right. */
+/* The story pane over the log. */
+static void draw_right(struct ui *u, int x, int y, int w, int h, int story_h)
+{
+	ui_draw_story_box(u, x, y, w, story_h, u->story_mode ? "story" : "free play");
+	ui_draw_log_box(u, x, y + story_h, w, h - story_h, "log");
+}
+
+/* The footer: the keys of what the lesson screen is doing now. */
 static void draw_footer(struct ui *u)
 {
 	static const char *const ask[] = { "1-9 answer", "b back", "w why", "h hint", NULL };
@@ -393,11 +409,15 @@ static void draw_footer(struct ui *u)
 						 "e event", "t thread", "n next", "w why",
 						 "s source", "g end", "j jump", "h hint",
 						 "T timeline", "c N CPU", "m menu", NULL };
+	ui_draw_footer_keys(u, u->asking ? ask : u->prompt ? prompt :
+			       u->story_mode ? story : free_play);
+}
+
+void ui_draw_footer_keys(struct ui *u, const char *const *keys)
+{
 	struct ui_grid *g = &u->grid;
 	int y = g->h - 1;
 	const char *always = " ? help  q quit ";
-	const char *const *keys = u->asking ? ask : u->prompt ? prompt :
-				  u->story_mode ? story : free_play;
 	int room = g->w - (int)strlen(always), at = 0;
 	ui_fill(g, 0, y, g->w, 1, ' ', UI_S_FOOTER);
 	/* Past ten CPUs the digit keys reach only some: c comes up front. */
@@ -533,6 +553,7 @@ static void story_piece(struct ui *u, int until_pause)
 		unsigned lines_before = u->nstory;
 		enum story_tick t = story_advance(u->story);
 		u->story_ticks++; /* a resume replays this many (ui_resume.c) */
+		u->last_tick = t; /* the demo pauses at marks (ui_demo.c) */
 		if (t == STORY_TICK_ASK) {
 			u->asking = 1;
 			return;
@@ -582,7 +603,7 @@ static void story_piece(struct ui *u, int until_pause)
 
 /* story_piece, and the CPU rows then keep the CPU the story stepped last
  * in view (when they cannot show every CPU). */
-static void story_next(struct ui *u, int until_pause)
+void ui_story_next(struct ui *u, int until_pause)
 {
 	struct dt_machine *m = rt_machine(u->rt);
 	size_t before = dt_machine_trace_count(m);
@@ -654,7 +675,7 @@ static void run_to_end(struct ui *u)
 	if (u->story_mode) {
 		while (!u->story_done && !u->asking && view(u)->outcome.kind == DT_RUNNING &&
 		       u->screen == UI_LESSON)
-			story_next(u, 1);
+			ui_story_next(u, 1);
 		return;
 	}
 	dt_session_goto(rt_session(u->rt), dt_session_head(rt_session(u->rt)));
@@ -701,7 +722,7 @@ static void next_event(struct ui *u)
 		size_t before = dt_machine_trace_count(rt_machine(u->rt));
 		size_t head = dt_session_head(rt_session(u->rt));
 		if (u->story_mode)
-			story_next(u, 0);
+			ui_story_next(u, 0);
 		else
 			step_any(u);
 		if (u->asking || u->screen != UI_LESSON ||
@@ -865,7 +886,7 @@ static void answer(struct ui *u, int k)
 	snprintf(line, sizeof(line), "you: %s", q->choices[i]);
 	ui_story_line(u, line);
 	u->asking = 0;
-	story_next(u, 1); /* run to the point the question is about */
+	ui_story_next(u, 1); /* run to the point the question is about */
 }
 
 void ui_lesson_key(struct ui *u, int k)
@@ -893,7 +914,7 @@ void ui_lesson_key(struct ui *u, int k)
 			snprintf(u->status, sizeof(u->status), "answer first: press 1-%u",
 				 story_question(u->story)->nchoices);
 		else if (u->story_mode)
-			story_next(u, 0);
+			ui_story_next(u, 0);
 		else
 			step_any(u);
 		return;
@@ -901,7 +922,7 @@ void ui_lesson_key(struct ui *u, int k)
 	case '\r':
 	case UI_KEY_ENTER:
 		if (u->story_mode && !u->asking)
-			story_next(u, 1);
+			ui_story_next(u, 1);
 		return;
 	case 'b':
 	case UI_KEY_LEFT:

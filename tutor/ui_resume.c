@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "replay.h"
 #include "ui_int.h"
 
 static void lesson_key(struct ui *u, const char **id, uint32_t *hash)
@@ -29,16 +30,25 @@ static void lesson_key(struct ui *u, const char **id, uint32_t *hash)
 	*hash = l->hash;
 }
 
-/* The choice log as v1 schedule text (malloc'd), or NULL. */
-static char *schedule_text(struct ui *u)
+int ui_resume_record(struct ui *u, struct progress_resume *r)
 {
 	struct dt_session *s = rt_session(u->rt);
-	const char *id = rt_lesson(u->rt)->id;
-	size_t n = dt_session_schedule(s, id, NULL, 0);
-	char *text = malloc(n + 1);
-	if (text)
-		dt_session_schedule(s, id, text, n + 1);
-	return text;
+	memset(r, 0, sizeof(*r));
+	r->valid = 1;
+	r->following = u->story_mode;
+	r->ticks = u->story_ticks;
+	r->cursor = dt_session_cursor(s);
+	r->score = u->score;
+	r->asked = u->asked;
+	if (u->answers_lost) {
+		/* Too many answers to replay the story: keep the steps only. */
+		r->following = 0;
+		r->ticks = 0;
+	} else {
+		snprintf(r->answers, sizeof(r->answers), "%s", u->answers);
+	}
+	r->schedule = replay_schedule_text(u->rt);
+	return r->schedule ? 0 : -1;
 }
 
 void ui_resume_save(struct ui *u)
@@ -56,22 +66,7 @@ void ui_resume_save(struct ui *u)
 		return;
 	}
 	struct progress_resume r;
-	memset(&r, 0, sizeof(r));
-	r.valid = 1;
-	r.following = u->story_mode;
-	r.ticks = u->story_ticks;
-	r.cursor = dt_session_cursor(s);
-	r.score = u->score;
-	r.asked = u->asked;
-	if (u->answers_lost) {
-		/* Too many answers to replay the story: keep the steps only. */
-		r.following = 0;
-		r.ticks = 0;
-	} else {
-		snprintf(r.answers, sizeof(r.answers), "%s", u->answers);
-	}
-	r.schedule = schedule_text(u);
-	if (!r.schedule)
+	if (ui_resume_record(u, &r))
 		return;
 	progress_set_resume(u->progress, id, hash, &r);
 	free(r.schedule);
@@ -196,7 +191,7 @@ int ui_resume_restore(struct ui *u, const struct progress_resume *r, char *why, 
 	free(c);
 	if (rc)
 		return -1;
-	char *now = schedule_text(u);
+	char *now = replay_schedule_text(u->rt);
 	if (!now || strcmp(now, r->schedule) != 0 || r->cursor > dt_session_head(s)) {
 		snprintf(why, size, "the replay took other steps than recorded");
 		free(now);

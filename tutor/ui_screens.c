@@ -42,9 +42,15 @@ void ui_help_draw(struct ui *u)
 	int x = (g->w - w) / 2, y = (g->h - h) / 2;
 	ui_fill(g, x, y, w, h, ' ', UI_S_NORMAL);
 	ui_box(g, x, y, w, h, UI_S_BOLD, "help");
-	for (unsigned i = 0; i < sizeof(help_lines) / sizeof(help_lines[0]); i++)
-		ui_putf(g, x + 2, y + 1 + (int)i, i == 0 ? UI_S_BOLD : UI_S_NORMAL, "%.*s", w - 4,
-			help_lines[i]);
+	for (unsigned i = 0; i < sizeof(help_lines) / sizeof(help_lines[0]); i++) {
+		const char *t = help_lines[i];
+		/* In the demo its keys take the two rows of the note on branching. */
+		if (u->demo && i == sizeof(help_lines) / sizeof(help_lines[0]) - 3)
+			t = "Demo: Space plays/pauses, PgDn/PgUp (] [) the next/previous mark,";
+		else if (u->demo && i == sizeof(help_lines) / sizeof(help_lines[0]) - 2)
+			t = "+/- speed, z zoom, N notes; after the story Space shows how it breaks.";
+		ui_putf(g, x + 2, y + 1 + (int)i, i == 0 ? UI_S_BOLD : UI_S_NORMAL, "%.*s", w - 4, t);
+	}
 }
 
 void ui_help_key(struct ui *u, int key)
@@ -255,6 +261,8 @@ void ui_screen_draw(struct ui *u)
 		ui_glossary_draw(u);
 	else if (u->screen == UI_RULES)
 		ui_rules_draw(u);
+	else if (u->demo)
+		ui_demo_draw(u);
 	else
 		ui_lesson_draw(u);
 }
@@ -287,7 +295,8 @@ void ui_screen_keypress(struct ui *u, int k)
 		ui_pager_key(u, k);
 		break;
 	default:
-		ui_lesson_key(u, k);
+		if (!ui_demo_key(u, k)) /* the demo, when it runs, sees the key first */
+			ui_lesson_key(u, k);
 		break;
 	}
 }

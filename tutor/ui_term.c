@@ -108,22 +108,72 @@ static const struct theme theme[UI_S_COUNT] = {
 	[UI_S_ASK] = { COLOR_BLACK, COLOR_YELLOW, 0, U },
 };
 
+/*
+ * The projector theme of the demo (--demo): every colour on black, bold,
+ * bright foregrounds only (a projector washes out dim text, blue on black
+ * and the terminal's own grey), and nothing dim.  Without colours the
+ * ordinary theme's attributes are used (its .mono here is unused).
+ */
+#define K COLOR_BLACK
+static const struct theme projector[UI_S_COUNT] = {
+	[UI_S_NORMAL] = { COLOR_WHITE, K, B, 0 },
+	[UI_S_DIM] = { COLOR_CYAN, K, B, 0 },
+	[UI_S_BOLD] = { COLOR_WHITE, K, B, B },
+	[UI_S_TITLE] = { K, COLOR_WHITE, B, R | B },
+	[UI_S_FOOTER] = { K, COLOR_YELLOW, B, R },
+	[UI_S_KEY] = { K, COLOR_WHITE, B, R | B },
+	[UI_S_SELECTED] = { K, COLOR_CYAN, B, R },
+	[UI_S_PASSIVE] = { COLOR_GREEN, K, B, 0 },
+	[UI_S_DISPATCH] = { COLOR_YELLOW, K, B, B },
+	[UI_S_DIRQL] = { COLOR_MAGENTA, K, B, B | U },
+	[UI_S_HIGH] = { COLOR_WHITE, COLOR_RED, B, R | B },
+	[UI_S_ISR] = { COLOR_MAGENTA, K, B, R },
+	[UI_S_DPC] = { COLOR_YELLOW, K, B, B },
+	[UI_S_THREAD] = { COLOR_GREEN, K, B, U },
+	[UI_S_WORKITEM] = { COLOR_CYAN, K, B, U },
+	[UI_S_TRUE] = { COLOR_GREEN, K, B, B },
+	[UI_S_FALSE] = { COLOR_WHITE, COLOR_RED, B, R | B },
+	[UI_S_WARN] = { COLOR_YELLOW, K, B, B | U },
+	[UI_S_ERROR] = { COLOR_WHITE, COLOR_RED, B, R | B },
+	[UI_S_BLUESCREEN] = { COLOR_WHITE, COLOR_BLUE, B, R },
+	[UI_S_STORY] = { COLOR_WHITE, K, B, B },
+	[UI_S_ASK] = { K, COLOR_YELLOW, B, R | U },
+};
+#undef K
+
 #undef B
 #undef R
 #undef U
 #undef D
+
+/* The theme in use: the ordinary one, or the projector's. */
+static const struct theme *themes = theme;
 
 static enum ui_style valid_style(unsigned s)
 {
 	return s < UI_S_COUNT ? (enum ui_style)s : UI_S_NORMAL;
 }
 
-unsigned long ui_term_style_attrs(enum ui_style s, bool mono)
+unsigned long ui_term_theme_attrs(enum ui_style s, bool mono, bool high_contrast)
 {
+	const struct theme *t = high_contrast ? projector : theme;
 	s = valid_style(s);
 	if (mono)
 		return theme[s].mono;
-	return theme[s].color | COLOR_PAIR(s + 1);
+	return t[s].color | COLOR_PAIR(s + 1);
+}
+
+unsigned long ui_term_style_attrs(enum ui_style s, bool mono)
+{
+	return ui_term_theme_attrs(s, mono, false);
+}
+
+void ui_term_theme_colors(enum ui_style s, bool high_contrast, short *fg, short *bg)
+{
+	const struct theme *t = high_contrast ? projector : theme;
+	s = valid_style(s);
+	*fg = t[s].fg;
+	*bg = t[s].bg;
 }
 
 /* ------------------------------------------------------------------ */
@@ -340,8 +390,8 @@ static bool start_colors(void)
 		bg_def = COLOR_BLACK;
 	}
 	for (int s = 0; s < UI_S_COUNT; s++)
-		init_pair((short)(s + 1), theme[s].fg == DEF ? fg_def : theme[s].fg,
-			  theme[s].bg == DEF ? bg_def : theme[s].bg);
+		init_pair((short)(s + 1), themes[s].fg == DEF ? fg_def : themes[s].fg,
+			  themes[s].bg == DEF ? bg_def : themes[s].bg);
 	return true;
 }
 
@@ -384,6 +434,7 @@ int ui_term_open(const struct ui_term_options *o)
 		return UI_TERM_ENOTERM;
 	set_term(term.screen);
 	term.ascii = (o != NULL && o->ascii) || !locale_is_utf8();
+	themes = o != NULL && o->high_contrast ? projector : theme;
 	setup_input(o);
 	term.color = want_color(o) && start_colors();
 	term.mouse = UI_MOUSE_NONE;
@@ -466,7 +517,7 @@ static void draw_cell(int x, int y, const struct ui_cell *c)
 {
 	enum ui_style s = valid_style(c->style);
 	wchar_t wc[2] = { screen_char(c->ch), L'\0' };
-	attr_t attr = term.color ? theme[s].color : theme[s].mono;
+	attr_t attr = term.color ? themes[s].color : theme[s].mono;
 	short pair = term.color ? (short)(s + 1) : 0;
 	cchar_t cc;
 

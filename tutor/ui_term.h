@@ -31,6 +31,7 @@ struct ui_term_options {
 	bool ascii;    /* --ascii: ASCII even when the locale is UTF-8 */
 	bool no_color; /* --no-color (NO_COLOR in the environment does the same) */
 	bool no_mouse; /* leave the mouse to the terminal (its own selection) */
+	bool high_contrast; /* the projector theme (--demo): bold, bright, on black */
 };
 
 /* Results of ui_term_open. */
@@ -134,5 +135,8 @@ const char *ui_term_strerror(int rc);
  * is drawn with: the theme, readable without a terminal, for the tests.
  */
 unsigned long ui_term_style_attrs(enum ui_style s, bool mono);
+/* The same for either theme, and a style's colours (-1: the terminal's). */
+unsigned long ui_term_theme_attrs(enum ui_style s, bool mono, bool high_contrast);
+void ui_term_theme_colors(enum ui_style s, bool high_contrast, short *fg, short *bg);
 
 #endif /* DT_UI_TERM_H */

@@ -41,6 +41,7 @@
 #   press KEY              send KEY, wait until the screen changes
 #   press_until KEY TEXT [MAX]  press KEY until TEXT shows (MAX presses)
 #   step_of                "N M" from the title's "step N/M" (last capture)
+#   nocolor_colours        the SGR colour parameters on the current pane, one a line
 #   fail MESSAGE           fail the test, printing MESSAGE and the screen
 #   note MESSAGE           print a line under the test's name
 #   known_bug ID TEXT -- CHECK...   run CHECK once on the settled screen; if
@@ -97,6 +98,15 @@ UI_SOCKET_PATH=
 
 tmx() {
 	tmux -L "$UI_SOCKET" -f /dev/null "$@"
+}
+
+# nocolor_colours: the colour parameters of the SGR escapes in the current
+# pane (capture-pane -e), one per line: 30-37 40-47 90-97 100-107, 38 48.
+nocolor_colours() {
+	tmx capture-pane -p -e -t "$UI_CUR" |
+		grep -oE $'\e\\[[0-9;]*m' |
+		sed -E $'s/^\e\\[//; s/m$//' | tr ';' '\n' |
+		grep -xE '3[0-8]|4[0-8]|9[0-7]|10[0-7]' | sort -u
 }
 
 # ---------------------------------------------------------------------------

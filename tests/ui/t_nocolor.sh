@@ -2,14 +2,7 @@
 # attributes only: capture-pane -e shows no colour escape.  The default run
 # is the control: in this tmux it does use colours.
 
-# nocolor_colours: the colour parameters of the SGR escapes in the current
-# pane (capture-pane -e), one per line: 30-37 40-47 90-97 100-107, 38 48.
-nocolor_colours() {
-	tmx capture-pane -p -e -t "$UI_CUR" |
-		grep -oE $'\e\\[[0-9;]*m' |
-		sed -E $'s/^\e\\[//; s/m$//' | tr ';' '\n' |
-		grep -xE '3[0-8]|4[0-8]|9[0-7]|10[0-7]' | sort -u
-}
+# nocolor_colours is in lib.sh (t_demo.sh uses it too).
 
 # nocolor_screen: the lesson screen is all there, and uncoloured.
 nocolor_screen() {

@@ -26,7 +26,7 @@
 #include "ui_fx.h"
 #include "ui_term.h" /* key codes only */
 
-#define L03 "lessons/03-queued-once.lua"
+#define L03 "tests/lessons/frozen/03-queued-once.lua"
 #define LCV "tests/lessons/c-view.lua"
 
 /* The step of the first trace event of `kind` on `cpu` after step `after`
@@ -174,7 +174,7 @@ END_TEST
 START_TEST(test_timeline_many_cpus)
 {
 	struct scr s;
-	scr_open(&s, "lessons/02-first-interrupt.lua", 64, 80, 24);
+	scr_open(&s, "tests/lessons/frozen/02-first-interrupt.lua", 64, 80, 24);
 	scr_keys(&s, "   ");
 	scr_key(&s, 'T');
 	has(&s, "CPU0..CPU11 of 64; Up/Down shows the others");

@@ -15,9 +15,11 @@
 #include "testutil.h"
 #include "ui_int.h"
 
-#define L02 "lessons/02-first-interrupt.lua"
-#define L03 "lessons/03-queued-once.lua"
-#define L06 "lessons/06-two-dpcs.lua"
+/* The UI tests run on frozen copies of lessons 02, 03 and 06 (see
+ * tests/lessons/frozen/README.md): the curriculum may change under them. */
+#define L02 "tests/lessons/frozen/02-first-interrupt.lua"
+#define L03 "tests/lessons/frozen/03-queued-once.lua"
+#define L06 "tests/lessons/frozen/06-two-dpcs.lua"
 
 /* A struct ui set up as ui_app.c does, plus the story io it points to. */
 struct scr {

@@ -1,0 +1,151 @@
+/*
+ * test_replay.c - sharing and replaying runs (tutor/replay.c,
+ * tutor/ui_replay.c, explore_counterexample in tutor/explorer.c).
+ *
+ * The counterexample of lesson 06's "no lock" variant is a schedule that
+ * loads into the UI and prints back to itself; the "interrupt lock"
+ * variant has none.  A loaded schedule is refused, with its reason, when
+ * a choice does not fit where it stands or when it names another lesson
+ * or another version of the lesson file.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "explorer.h"
+#include "replay.h"
+#include "ui_fx.h"
+
+static void quick_options(struct explore_options *o, const char *variant)
+{
+	memset(o, 0, sizeof(*o));
+	o->reduce = 1;
+	o->variant = variant;
+}
+
+START_TEST(test_counterexample_of_the_racy_variant)
+{
+	struct explore_options o;
+	char *sched = NULL, why[200];
+	quick_options(&o, "no lock");
+	ck_assert_int_eq(explore_counterexample(L06, &o, &sched, why, sizeof(why)), 1);
+	ck_assert_ptr_nonnull(sched);
+	ck_assert_msg(strncmp(sched, "v1 lesson=two-dpcs@", 19) == 0, "header: %s", sched);
+	ck_assert_msg(strstr(why, "preemption") != NULL, "why: %s", why);
+	struct dt_schedule s;
+	char err[200];
+	ck_assert_msg(replay_parse(sched, &s, err, sizeof(err)) == 0, "%s", err);
+	ck_assert(s.has_hash);
+	dt_schedule_free(&s);
+	free(sched);
+}
+END_TEST
+
+START_TEST(test_no_counterexample_under_a_lock)
+{
+	struct explore_options o;
+	char *sched = (char *)1, why[200];
+	quick_options(&o, "interrupt lock");
+	ck_assert_int_eq(explore_counterexample(L06, &o, &sched, why, sizeof(why)), 0);
+	ck_assert_ptr_null(sched);
+	ck_assert_msg(strstr(why, "no run within") != NULL, "why: %s", why);
+}
+END_TEST
+
+START_TEST(test_no_invariant_no_counterexample)
+{
+	struct explore_options o;
+	char *sched = NULL, why[200];
+	quick_options(&o, NULL);
+	ck_assert_int_eq(explore_counterexample(L03, &o, &sched, why, sizeof(why)), 0);
+	ck_assert_msg(strstr(why, "no for-all challenge") != NULL, "why: %s", why);
+}
+END_TEST
+
+START_TEST(test_counterexample_of_a_missing_file)
+{
+	struct explore_options o;
+	char *sched = NULL, why[200] = "";
+	quick_options(&o, NULL);
+	ck_assert_int_eq(explore_counterexample("/nonexistent/x.lua", &o, &sched, why,
+						sizeof(why)), -1);
+	ck_assert_ptr_null(sched);
+	ck_assert(why[0] != '\0');
+}
+END_TEST
+
+START_TEST(test_ui_loads_the_counterexample)
+{
+	struct explore_options o;
+	char *sched = NULL, why[200], err[200];
+	struct scr s;
+	quick_options(&o, "no lock");
+	ck_assert_int_eq(explore_counterexample(L06, &o, &sched, why, sizeof(why)), 1);
+	scr_open(&s, L06, 0, 100, 30);
+	s.u.opt.variant = "no lock";
+	ck_assert_msg(ui_load_schedule(&s.u, sched, err, sizeof(err)) == 0, "%s", err);
+	struct dt_session *ss = rt_session(s.u.rt);
+	ck_assert_uint_eq(dt_session_cursor(ss), 0);
+	ck_assert_uint_gt(dt_session_head(ss), 0);
+	ck_assert_int_eq(s.u.story_mode, 0);
+	/* the log prints back to the schedule it was loaded from */
+	char *again = replay_schedule_text(s.u.rt);
+	ck_assert_str_eq(again, sched);
+	free(again);
+	free(sched);
+	scr_close(&s);
+}
+END_TEST
+
+START_TEST(test_ui_refuses_a_bad_position)
+{
+	char err[200];
+	struct scr s;
+	scr_open(&s, L03, 0, 100, 30);
+	const char *l = rt_lesson(s.u.rt)->id;
+	char sched[200];
+	/* CPU 1 has nothing to run at step 1 */
+	snprintf(sched, sizeof(sched), "v1 lesson=%s cpus=2 seed=%llu: 1", l,
+		 (unsigned long long)dt_machine_state(rt_machine(s.u.rt))->seed);
+	ck_assert_int_eq(ui_load_schedule(&s.u, sched, err, sizeof(err)), -1);
+	ck_assert_msg(strstr(err, "column") && strstr(err, "step 1"), "err: %s", err);
+	ck_assert_uint_eq(dt_session_head(rt_session(s.u.rt)), 0);
+	scr_close(&s);
+}
+END_TEST
+
+START_TEST(test_ui_refuses_a_changed_lesson)
+{
+	char err[200];
+	struct scr s;
+	scr_open(&s, L03, 0, 100, 30);
+	const struct rt_lesson *l = rt_lesson(s.u.rt);
+	char sched[200];
+	snprintf(sched, sizeof(sched), "v1 lesson=%s@%08x cpus=2 seed=%llu: e(NIC)@0", l->id,
+		 (unsigned)(l->hash ^ 1u),
+		 (unsigned long long)dt_machine_state(rt_machine(s.u.rt))->seed);
+	ck_assert_int_eq(ui_load_schedule(&s.u, sched, err, sizeof(err)), -1);
+	ck_assert_msg(strstr(err, "lesson version") && strstr(err, "changed"), "err: %s", err);
+	/* and another lesson's schedule */
+	ck_assert_int_eq(ui_load_schedule(&s.u, "v1 lesson=two-dpcs cpus=2: 0", err,
+					  sizeof(err)), -1);
+	ck_assert_msg(strstr(err, "for lesson two-dpcs"), "err: %s", err);
+	scr_close(&s);
+}
+END_TEST
+
+Suite *replay_suite(void)
+{
+	Suite *s = suite_create("replay");
+	TCase *tc = tcase_create("core");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_counterexample_of_the_racy_variant);
+	tcase_add_test(tc, test_no_counterexample_under_a_lock);
+	tcase_add_test(tc, test_no_invariant_no_counterexample);
+	tcase_add_test(tc, test_counterexample_of_a_missing_file);
+	tcase_add_test(tc, test_ui_loads_the_counterexample);
+	tcase_add_test(tc, test_ui_refuses_a_bad_position);
+	tcase_add_test(tc, test_ui_refuses_a_changed_lesson);
+	suite_add_tcase(s, tc);
+	return s;
+}

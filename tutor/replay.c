@@ -93,3 +93,28 @@ char *replay_schedule_text(struct rt *rt)
 		dt_session_schedule(s, id, text, n + 1);
 	return text;
 }
+
+int replay_open(const char *path, const struct rt_options *base, const char *text,
+		struct rt **out, char *err, size_t size)
+{
+	struct dt_schedule s;
+	struct rt_options opt = *base;
+	char *why = NULL;
+	*out = NULL;
+	if (replay_parse(text, &s, err, size))
+		return -1;
+	replay_options(&s, &opt);
+	if (rt_open(path, &opt, out, &why)) {
+		snprintf(err, size, "%s", why ? why : "cannot load the lesson");
+		free(why);
+		dt_schedule_free(&s);
+		return -1;
+	}
+	int rc = replay_take(*out, &s, REPLAY_EXACT, err, size);
+	dt_schedule_free(&s);
+	if (rc) {
+		rt_close(*out);
+		*out = NULL;
+	}
+	return rc;
+}

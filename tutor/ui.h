@@ -22,6 +22,8 @@ struct ui_options {
 	int has_seed;
 	unsigned cpus;
 	const char *variant;
+	const char *replay;         /* --replay SCHEDULE: loaded once the lesson opens */
+	int verbose;                /* -v: print the run's seed and schedule on exit */
 };
 
 /* Run the UI; returns the process exit status. */

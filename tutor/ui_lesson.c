@@ -943,6 +943,12 @@ void ui_lesson_key(struct ui *u, int k)
 	case 'h':
 		ui_hint_next(u);
 		return;
+	case 'p':
+		ui_print_share(u);
+		return;
+	case 'x':
+		ui_show_break(u);
+		return;
 	case 'n':
 		next_event(u);
 		return;

@@ -80,6 +80,13 @@ int replay_take(struct rt *rt, const struct dt_schedule *s, enum replay_mode mod
 			}
 		}
 	}
+	/* Where nothing can step the run is over, as the story and free play
+	 * end it: settle, so the outcome (quiescent, deadlock) is the same. */
+	struct dt_choice en[DT_MAX_CPUS * (DT_MAX_THREADS + 1)];
+	struct dt_machine *m = rt_machine(rt);
+	if (mode == REPLAY_EXACT && dt_machine_state(m)->outcome.kind == DT_RUNNING &&
+	    !dt_machine_enabled(m, en, sizeof(en) / sizeof(en[0])))
+		dt_session_settle(rt_session(rt), 0);
 	return 0;
 }
 

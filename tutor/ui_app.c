@@ -213,6 +213,11 @@ int ui_run(const struct ui_options *o)
 		draw(&u);
 		if (o->exit_after_first_frame)
 			break;
+		if (u.explore_pending && u.rt) { /* x, its status now on screen */
+			u.explore_pending = 0;
+			ui_show_break(&u);
+			continue;
+		}
 		int k = ui_term_getkey(-1);
 		if (k == UI_KEY_QUIT || ui_term_quit_requested())
 			break;

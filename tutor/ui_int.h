@@ -86,6 +86,7 @@ struct ui {
 	int menu_sel;
 	int menu_confirm;          /* asking "reset this lesson? (y/n)" */
 	char menu_back[1024];      /* the lesson m left, for Esc; "" none */
+	int explore_pending;       /* x: explore once the status saying so is drawn */
 };
 
 /* ui_lesson.c */

@@ -48,14 +48,17 @@ $(printf '%s\n' "$out" | diff "$GOLD/$name.txt" - | head -n 20)"
 	fi
 }
 
-# trace_ok NAME FILE CPUS ISRS DPCS QUEUES FALSES: the JSON parses and holds
-# CPUS CPU tracks, at least ISRS ISR and DPCS DPC slices, exactly QUEUES
-# queue-call instants of which FALSES returned FALSE.
+# trace_ok NAME FILE CPUS ISRS DPCS QUEUES FALSES [THREAD]: the JSON parses
+# and holds CPUS CPU tracks, at least ISRS ISR and DPCS DPC slices, exactly
+# QUEUES queue-call instants of which FALSES returned FALSE; with THREAD, a
+# track of that name in "Threads" where it runs, and its slice on a CPU
+# track holding an ISR slice (the ISR preempted it).
 trace_ok() {
 	local name=$1 why
 	if why=$(python3 - "$@" <<'PY' 2>&1
 import json, sys
-_, name, path, cpus, isrs, dpcs, queues, falses = sys.argv
+_, name, path, cpus, isrs, dpcs, queues, falses = sys.argv[:8]
+thread = sys.argv[8] if len(sys.argv) > 8 else None
 cpus, isrs, dpcs, queues, falses = map(int, (cpus, isrs, dpcs, queues, falses))
 d = json.load(open(path))
 ev = d["traceEvents"]
@@ -91,6 +94,18 @@ for e in sorted(x, key=lambda e: (e["pid"], e["tid"], e["ts"], -e["dur"])):
         stack.pop()
     assert not stack or e["ts"] + e["dur"] <= stack[-1], ("overlap", e)
     stack.append(e["ts"] + e["dur"])
+if thread:
+    thr_pid = [p for p, n in procs.items() if n == "Threads"][0]
+    tids = [e["tid"] for e in ev if e["ph"] == "M" and e["name"] == "thread_name"
+            and e["pid"] == thr_pid and e["args"]["name"] == thread]
+    assert len(tids) == 1, ("no track for thread", thread)
+    runs = [e for e in x if e["pid"] == thr_pid and e["tid"] == tids[0]
+            and e["name"].startswith("runs on CPU")]
+    assert runs, ("thread never runs", thread)
+    t = [e for e in x if e["cat"] == "thread" and e["pid"] == cpu_pid and thread in e["name"]]
+    assert any(i["ts"] >= s["ts"] and i["ts"] + i["dur"] <= s["ts"] + s["dur"]
+               for s in t for i in x if i["cat"] == "isr" and i["tid"] == s["tid"]), \
+        ("no ISR inside the thread's slice", t)
 PY
 	); then
 		ok "trace $name"
@@ -108,6 +123,11 @@ golden story-06-nolock --variant "no lock" lessons/06-two-dpcs.lua
 "$TUTOR" --trace "$TMP/story06.json" --variant "no lock" lessons/06-two-dpcs.lua &&
 	trace_ok story-06 "$TMP/story06.json" 2 2 2 2 0
 
+golden story-02 lessons/02-first-interrupt.lua
+"$TUTOR" --trace "$TMP/story02.json" lessons/02-first-interrupt.lua &&
+	trace_ok story-02 "$TMP/story02.json" 1 1 1 1 0 app
+golden story-03-8cpus --cpus 8 lessons/03-queued-once.lua
+
 # 2. a replayed schedule: the story's own gives back the same trace
 sched=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["otherData"]["schedule"])' \
 	"$TMP/story03.json")
@@ -121,6 +141,8 @@ assert (a["otherData"]["run"], b["otherData"]["run"]) == ("story", "replay")
 PY
 then ok "replay of the story's schedule writes the same trace"
 else bad "replay trace" "the replayed run's trace differs from the story's"; fi
+golden replay-02-long --replay "v1 cpus=1 seed=0: t(app)@0 0*3 e(NIC)@0 0*19 e(NIC)@0 0*12 \
+e(NIC)@0 0*12 e(NIC)@0 0*12 e(NIC)@0 0*12" lessons/02-first-interrupt.lua
 golden replay-03 --replay "v1 cpus=2 seed=0: e(NIC)@0 0*3 e(NIC)@0 0*15" lessons/03-queued-once.lua
 
 # 3. refusals, with the reason, exit 2

@@ -230,6 +230,34 @@ START_TEST(test_a_different_step_branches_off_a_loaded_run)
 }
 END_TEST
 
+/* p's command line: the schedule, the variant and the file, each quoted
+ * for a shell; p puts it in the story pane and the seed in the status. */
+START_TEST(test_share_command_quotes)
+{
+	char err[200];
+	struct scr s;
+	scr_open(&s, L06, 0, 100, 30);
+	snprintf(s.u.lesson_path, sizeof(s.u.lesson_path), "%s", L06);
+	s.u.opt.variant = "no lock";
+	ck_assert_msg(ui_load_schedule(&s.u, "v1 cpus=2 seed=0: e(nic)@0 0*4", err,
+				       sizeof(err)) == 0, "%s", err);
+	char *cmd = ui_share_command(&s.u), want[300];
+	snprintf(want, sizeof(want), "dpctutor --replay 'v1 lesson=two-dpcs@%08x cpus=2 seed=0: "
+		 "e(nic)@0 0*4' --variant 'no lock' '%s'", (unsigned)rt_lesson(s.u.rt)->hash, L06);
+	ck_assert_str_eq(cmd, want);
+	free(cmd);
+	s.u.opt.variant = "it's";
+	cmd = ui_share_command(&s.u);
+	ck_assert_msg(strstr(cmd, " --variant 'it'\\''s' ") != NULL, "%s", cmd);
+	free(cmd);
+	scr_key(&s, 'p');
+	ck_assert_msg(strncmp(s.u.status, "seed 0, 5 choices", 17) == 0, "%s", s.u.status);
+	ck_assert_msg(strncmp(s.u.story_lines[s.u.nstory - 1], "Share this run: dpctutor --replay",
+			      33) == 0, "%s", s.u.story_lines[s.u.nstory - 1]);
+	scr_close(&s);
+}
+END_TEST
+
 Suite *replay_suite(void)
 {
 	Suite *s = suite_create("replay");
@@ -244,6 +272,7 @@ Suite *replay_suite(void)
 	tcase_add_test(tc, test_ui_refuses_a_changed_lesson);
 	tcase_add_test(tc, test_replay_reproduces_the_trace);
 	tcase_add_test(tc, test_a_different_step_branches_off_a_loaded_run);
+	tcase_add_test(tc, test_share_command_quotes);
 	suite_add_tcase(s, tc);
 	return s;
 }

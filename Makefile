@@ -192,7 +192,7 @@ endef
 #   CHECK_EXTRA += check-lessons check-ui
 CHECK_EXTRA ?=
 ifneq ($(wildcard tutor/main.c),)
-CHECK_EXTRA += check-lessons check-spin
+CHECK_EXTRA += check-lessons check-spin check-exports
 ifneq ($(VALGRIND),1)
 CHECK_EXTRA += check-attacks
 endif
@@ -207,7 +207,7 @@ endif
 endif
 CHECK_STEPS = check-layering check-unit $(CHECK_EXTRA)
 
-.PHONY: all lib run bench check check-deps check-layering check-unit check-lessons check-spin check-ui check-install unit-tests deps \
+.PHONY: all lib run bench check check-deps check-layering check-unit check-lessons check-spin check-exports check-ui check-install unit-tests deps \
 	check-attacks \
 	clean install uninstall help FORCE
 
@@ -338,6 +338,10 @@ check-spin: $(TUTOR_BIN)
 	@echo "spin oracle: tests/spin/two-dpcs.pml against $(TUTOR_BIN) --explore tests/spin/two-dpcs.lua"
 	env $(TEST_ENV) bash tests/spin/check-spin.sh ./$(TUTOR_BIN)
 
+# --trace read back as JSON, --timeline against tests/golden/timeline/.
+check-exports: $(TUTOR_BIN)
+	env $(TEST_ENV) bash tests/check-exports.sh ./$(TUTOR_BIN)
+
 # The real dpctutor driven in tmux (tests/ui/): keys in, screens out.
 check-ui: $(TUTOR_BIN)
 	@command -v tmux >/dev/null 2>&1 || { \
@@ -434,6 +438,7 @@ help:
 	@echo "  check-lessons   dpctutor --check on every lesson"
 	@echo "  check-attacks   the sandbox attack suite (tests/attacks/; not under valgrind)"
 	@echo "  check-spin      the Spin oracle against --explore on the two-DPC scenario"
+	@echo "  check-exports   --trace JSON read back, --timeline against its golden files"
 	@echo "  check-ui        the terminal UI driven in tmux (tests/ui/; plain build)"
 	@echo "  check-install   make install/uninstall into a temporary PREFIX, then run it"
 	@echo "  bench           print the benchmark figures (never pass/fail on time)"

@@ -203,13 +203,15 @@ static void report(FILE *out, struct rt *rt, const struct dt_explore_report *r,
  * report to out when out is set; when cx is set, hand back the
  * counterexample as a malloc'd schedule (NULL when there is none).
  */
-static int explore_run(const char *path, const struct explore_options *o, FILE *out,
-		       struct explore_summary *sum, char **cx)
+int explore_lesson_cx(const char *path, const struct explore_options *o, FILE *out,
+		      struct explore_summary *sum, char **cx)
 {
 	struct rt_options opt;
 	struct rt *rt;
 	char *err = NULL;
 	memset(sum, 0, sizeof(*sum));
+	if (cx)
+		*cx = NULL;
 	rt_options_default(&opt);
 	opt.trace = 0;
 	opt.variant = o->variant;
@@ -289,7 +291,7 @@ int explore_lesson(const char *path, const struct explore_options *o, FILE *out,
 		   struct explore_summary *sum)
 {
 	struct explore_summary local;
-	return explore_run(path, o, out, sum ? sum : &local, NULL);
+	return explore_lesson_cx(path, o, out, sum ? sum : &local, NULL);
 }
 
 int explore_counterexample(const char *path, const struct explore_options *o,
@@ -300,7 +302,7 @@ int explore_counterexample(const char *path, const struct explore_options *o,
 	char *cx = NULL;
 	quiet.progress = 0; /* no printing at all, not even the progress line */
 	*schedule_out = NULL;
-	int rc = explore_run(path, &quiet, NULL, &sum, &cx);
+	int rc = explore_lesson_cx(path, &quiet, NULL, &sum, &cx);
 	if (rc == 2) {
 		snprintf(why, why_size, "%s", sum.message);
 		return -1;

@@ -50,6 +50,12 @@ struct explore_summary {
 int explore_lesson(const char *path, const struct explore_options *o, FILE *out,
 		   struct explore_summary *sum);
 
+/* The same, handing back the counterexample with the fewest preemptions
+ * as a malloc'd schedule in *cx (NULL when there is none), for --trace and
+ * --timeline after --explore. */
+int explore_lesson_cx(const char *path, const struct explore_options *o, FILE *out,
+		      struct explore_summary *sum, char **cx);
+
 /*
  * "Show me how it breaks": explore the lesson (o->variant selects the
  * variant, o's bounds or the lesson's) without printing anything.

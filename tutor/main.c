@@ -10,12 +10,16 @@
  *   dpctutor --watch FILE           re-check FILE whenever it changes
  *   dpctutor --explore LESSON       every outcome within bounds, with witnesses
  *   dpctutor --demo LESSON          the classroom demo; --notes LESSON its presenter sheet
+ *   dpctutor --replay SCHEDULE LESSON  the tutor with a shared run loaded
+ *   ... --trace FILE.json / --timeline   the story's run, a replayed schedule or
+ *                                   (after --explore) the counterexample, exported
  *
  * Usage errors exit 2 with one line on stderr; --check exits 1 when any
  * lesson fails.
  */
 #include <dirent.h>
 #include <stdbool.h>
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,9 +32,11 @@
 #include "deadline.h"
 #include "demo_sheet.h"
 #include "explorer.h"
+#include "export.h"
 #include "lessons.h"
 #include "coverage.h"
 #include "progress.h"
+#include "replay.h"
 #include "rules.h"
 #include "script.h"
 #include "story.h"
@@ -56,6 +62,9 @@ struct cli {
 	bool alarm_set;         /* DPCTUTOR_ALARM or CI asked for it */
 	double speed;           /* --speed, pieces per second (0: max) */
 	int has_speed;
+	const char *replay;     /* --replay SCHEDULE */
+	const char *trace_file; /* --trace FILE.json ("-": stdout) */
+	int timeline;           /* --timeline */
 };
 
 static void usage(FILE *f)
@@ -82,13 +91,21 @@ static void usage(FILE *f)
 		"                            exit 1 when the challenge's invariant can fail\n"
 		"    --max-preemptions K     (or inf) --max-events A  --max-steps N\n"
 		"    --no-reduce             explore without sleep-set reduction\n"
+		"  --replay SCHEDULE LESSON  open LESSON with a shared run's choices loaded\n"
+		"                            (p in the tutor prints one; Space/f plays it)\n"
+		"  --trace FILE.json         write the run as Chrome Trace Event JSON (Perfetto,\n"
+		"                            chrome://tracing; 1 step = 1 us); - for stdout\n"
+		"  --timeline                print the run as a text timeline\n"
+		"                            (the run: the story's, --replay's, or --explore's\n"
+		"                            counterexample; no tutor screen opens)\n"
 		"  --seed N                  seed for the lesson's random streams\n"
 		"  --cpus N                  run with N CPUs (1..64) instead of the lesson's\n"
 		"  --lessons DIR             look for lessons in DIR first\n"
 		"  --variant NAME            build the lesson's challenge variant NAME\n"
 		"  --no-color                monochrome (NO_COLOR in the environment does the same)\n"
 		"  --ascii                   ASCII only (also when the locale is not UTF-8)\n"
-		"  -v, --verbose             more detail\n"
+		"  -v, --verbose             more detail (the tutor prints its run's seed and\n"
+		"                            schedule on exit)\n"
 		"  -h, --help                this help\n"
 		"      --version             print the version\n"
 		"\n"
@@ -133,7 +150,7 @@ static int parse(int argc, char **argv, struct cli *c)
 	enum { O_CHECK = 256, O_PLAIN, O_LIST, O_RULES, O_NEW, O_WATCH, O_SEED, O_CPUS,
 	       O_LESSONS, O_VERSION, O_VARIANT, O_EXPLORE, O_MAXP, O_MAXE, O_MAXS,
 	       O_NOREDUCE, O_NOCOLOR, O_ASCII, O_FIRSTFRAME, O_RESET,
-	       O_DEMO, O_SPEED, O_NOTES };
+	       O_DEMO, O_SPEED, O_NOTES, O_REPLAY, O_TRACE, O_TIMELINE };
 	static const struct option longopts[] = {
 		{ "check", no_argument, NULL, O_CHECK }, { "plain", no_argument, NULL, O_PLAIN },
 		{ "list", no_argument, NULL, O_LIST }, { "rules", no_argument, NULL, O_RULES },
@@ -154,6 +171,9 @@ static int parse(int argc, char **argv, struct cli *c)
 		{ "reset-progress", no_argument, NULL, O_RESET },
 		{ "demo", no_argument, NULL, O_DEMO }, { "notes", no_argument, NULL, O_NOTES },
 		{ "speed", required_argument, NULL, O_SPEED },
+		{ "replay", required_argument, NULL, O_REPLAY },
+		{ "trace", required_argument, NULL, O_TRACE },
+		{ "timeline", no_argument, NULL, O_TIMELINE },
 		{ "verbose", no_argument, NULL, 'v' }, { "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, O_VERSION }, { NULL, 0, NULL, 0 },
 	};
@@ -184,6 +204,9 @@ static int parse(int argc, char **argv, struct cli *c)
 						   "not '%s'", optarg);
 			c->has_speed = 1;
 			break;
+		case O_REPLAY: c->replay = optarg; break;
+		case O_TRACE: c->trace_file = optarg; break;
+		case O_TIMELINE: c->timeline = 1; break;
 		case O_MAXP:
 			if (strcmp(optarg, "inf") == 0) {
 				c->eo.max_preemptions = DT_EXPLORE_UNBOUNDED;
@@ -411,6 +434,96 @@ static int run_watch(const struct cli *c)
 	return 0;
 }
 
+/* --trace and --timeline of an open run. */
+static int export_run(struct rt *rt, const struct cli *c, const char *run)
+{
+	struct export_about about = { c->co.variant, run };
+	int rc = 0;
+	if (c->timeline && export_timeline(rt, &about, 80, stdout))
+		rc = 1;
+	if (c->trace_file) {
+		int to_stdout = strcmp(c->trace_file, "-") == 0;
+		FILE *f = to_stdout ? stdout : fopen(c->trace_file, "w");
+		if (!f) {
+			fprintf(stderr, "dpctutor: cannot write %s: %s\n", c->trace_file,
+				strerror(errno));
+			return 1;
+		}
+		if (export_trace_json(rt, &about, f))
+			rc = 1;
+		if (!to_stdout && fclose(f))
+			rc = 1;
+		if (rc)
+			fprintf(stderr, "dpctutor: writing %s failed\n", c->trace_file);
+	}
+	return rc;
+}
+
+static void base_options(const struct cli *c, struct rt_options *opt)
+{
+	rt_options_default(opt);
+	opt->variant = c->co.variant;
+	opt->seed = c->co.seed;
+	opt->has_seed = c->co.has_seed;
+	opt->cpus = c->co.cpus;
+}
+
+/* The run of a replayed schedule (REPLAY_EXACT), exported. */
+static int export_replay(const char *path, const struct cli *c, const char *schedule,
+			 const char *run)
+{
+	struct rt_options opt;
+	struct rt *rt;
+	char err[300];
+	base_options(c, &opt);
+	if (replay_open(path, &opt, schedule, &rt, err, sizeof(err))) {
+		fprintf(stderr, "dpctutor: the schedule is refused: %s\n", err);
+		return 2;
+	}
+	int rc = export_run(rt, c, run);
+	rt_close(rt);
+	return rc;
+}
+
+/* The story's run, silently, exported. */
+static int export_story(const char *path, const struct cli *c)
+{
+	struct rt_options opt;
+	struct rt *rt;
+	char *err = NULL;
+	base_options(c, &opt);
+	if (rt_open(path, &opt, &rt, &err)) {
+		fprintf(stderr, "dpctutor: %s\n", err ? err : "cannot load the lesson");
+		free(err);
+		return 1;
+	}
+	struct story_io io = { NULL, NULL, 0, NULL };
+	struct story_result res;
+	if (story_run(rt, &io, &res))
+		fprintf(stderr, "dpctutor: the story stopped early (%s): exporting what ran\n",
+			res.failure[0] ? res.failure : "?");
+	int rc = export_run(rt, c, "story");
+	rt_close(rt);
+	return rc;
+}
+
+/* --explore, then the counterexample's run exported. */
+static int explore_export(const char *path, const struct cli *c)
+{
+	char *cx = NULL;
+	struct explore_summary sum;
+	int rc = explore_lesson_cx(path, &c->eo, stdout, &sum, &cx);
+	if (!cx) {
+		fprintf(stderr, "dpctutor: no counterexample to export%s\n",
+			rc == 2 ? "" : ": no run within the bounds breaks an invariant");
+		return rc;
+	}
+	fflush(stdout);
+	int erc = export_replay(path, c, cx, "counterexample");
+	free(cx);
+	return erc ? erc : rc;
+}
+
 int main(int argc, char **argv)
 {
 	struct cli c;
@@ -445,6 +558,8 @@ int main(int argc, char **argv)
 			return 2;
 		}
 		bound(&c, path);
+		if (c.trace_file || c.timeline)
+			return explore_export(path, &c);
 		return explore_lesson(path, &c.eo, stdout, NULL);
 	}
 	case MODE_DEMO:
@@ -464,10 +579,18 @@ int main(int argc, char **argv)
 			fprintf(stderr, "dpctutor: no lesson '%s' (try --list)\n", argv[optind]);
 			return 2;
 		}
+		if (c.mode == MODE_PLAIN && (c.replay || c.trace_file || c.timeline))
+			return usage_error("%s shows the story only: leave out --replay, --trace "
+					   "and --timeline", "--plain");
 		if (c.mode == MODE_PLAIN || c.alarm_set) /* the UI: only when asked */
 			bound(&c, path[0] ? path : "the lesson menu");
 		if (c.mode == MODE_PLAIN)
 			return run_plain(path, &c);
+		if ((c.replay || c.trace_file || c.timeline) && !path[0])
+			return usage_error("%s need a LESSON", "--replay, --trace and --timeline");
+		if (c.trace_file || c.timeline)
+			return c.replay ? export_replay(path, &c, c.replay, "replay")
+					: export_story(path, &c);
 		if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 			fprintf(stderr, "dpctutor: the tutor needs a terminal (for a transcript: "
 				"dpctutor --plain %s)\n", argv[optind] ? argv[optind] : "LESSON");
@@ -479,6 +602,7 @@ int main(int argc, char **argv)
 			.exit_after_first_frame = c.first_frame, .seed = c.co.seed,
 			.has_seed = c.co.has_seed, .cpus = c.co.cpus, .variant = c.co.variant,
 			.demo = c.mode == MODE_DEMO, .speed = c.has_speed ? c.speed : 2.0,
+			.replay = c.replay, .verbose = c.verbose,
 		};
 		return ui_run(&uo);
 	}

@@ -421,8 +421,10 @@ static void ev_line_reasserted(const struct narr *n)
 /* ---- the DPC queue (R10-R21) --------------------------------------------- */
 
 /* Which call queued: the trace tells them apart by rule and arg0. */
-static const char *queue_call(const struct dt_trace_event *e)
+const char *narrate_queue_call(const struct dt_trace_event *e)
 {
+	if (e->kind == DT_EV_WORKITEM_QUEUE)
+		return "WdfInterruptQueueWorkItemForIsr";
 	if (e->arg[0] < 0)
 		return "KeInsertQueueDpc";
 	if (e->rule == 41)
@@ -434,7 +436,7 @@ static void ev_queue_dpc(const struct narr *n)
 {
 	const struct dt_trace_event *e = n->e;
 	nr_cpu_prefix(n);
-	nr_put(n->o, "%s -> %s: ", queue_call(e), e->result ? "TRUE" : "FALSE");
+	nr_put(n->o, "%s -> %s: ", narrate_queue_call(e), e->result ? "TRUE" : "FALSE");
 	if (e->rule == 41)
 		nr_put(n->o, "from above DISPATCH_LEVEL it goes through the DPC; ");
 	obj(n);

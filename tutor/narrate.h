@@ -45,6 +45,11 @@ size_t narrate_event(const struct dt_machine *m, const struct dt_trace_event *e,
 size_t narrate_object(const struct dt_machine *m, unsigned obj_kind, unsigned object, char *buf,
 		      size_t size);
 
+/* The API a QUEUE_DPC or WORKITEM_QUEUE event is the call of:
+ * "WdfInterruptQueueDpcForIsr", "KeInsertQueueDpc",
+ * "WdfInterruptQueueWorkItemForIsr". */
+const char *narrate_queue_call(const struct dt_trace_event *e);
+
 /* "PASSIVE_LEVEL", "APC_LEVEL", "DISPATCH_LEVEL", "DIRQL 5", "CLOCK_LEVEL",
  * "IPI_LEVEL", "HIGH_LEVEL" (R01); "invalid IRQL" above 15. */
 const char *narrate_irql_name(unsigned irql);

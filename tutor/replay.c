@@ -80,6 +80,13 @@ int replay_take(struct rt *rt, const struct dt_schedule *s, enum replay_mode mod
 			}
 		}
 	}
+	/* Where nothing can step the run is over, as the story and free play
+	 * end it: settle, so the outcome (quiescent, deadlock) is the same. */
+	struct dt_choice en[DT_MAX_CPUS * (DT_MAX_THREADS + 1)];
+	struct dt_machine *m = rt_machine(rt);
+	if (mode == REPLAY_EXACT && dt_machine_state(m)->outcome.kind == DT_RUNNING &&
+	    !dt_machine_enabled(m, en, sizeof(en) / sizeof(en[0])))
+		dt_session_settle(rt_session(rt), 0);
 	return 0;
 }
 
@@ -92,4 +99,29 @@ char *replay_schedule_text(struct rt *rt)
 	if (text)
 		dt_session_schedule(s, id, text, n + 1);
 	return text;
+}
+
+int replay_open(const char *path, const struct rt_options *base, const char *text,
+		struct rt **out, char *err, size_t size)
+{
+	struct dt_schedule s;
+	struct rt_options opt = *base;
+	char *why = NULL;
+	*out = NULL;
+	if (replay_parse(text, &s, err, size))
+		return -1;
+	replay_options(&s, &opt);
+	if (rt_open(path, &opt, out, &why)) {
+		snprintf(err, size, "%s", why ? why : "cannot load the lesson");
+		free(why);
+		dt_schedule_free(&s);
+		return -1;
+	}
+	int rc = replay_take(*out, &s, REPLAY_EXACT, err, size);
+	dt_schedule_free(&s);
+	if (rc) {
+		rt_close(*out);
+		*out = NULL;
+	}
+	return rc;
 }

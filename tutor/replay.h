@@ -37,6 +37,12 @@ void replay_options(const struct dt_schedule *s, struct rt_options *opt);
 int replay_take(struct rt *rt, const struct dt_schedule *s, enum replay_mode mode, char *err,
 		size_t size);
 
+/* Open the lesson at path on the machine the schedule text was recorded
+ * on (its cpus and seed over *base) and take its choices exactly.  0 and
+ * *out, or -1 with err saying why (nothing is left open). */
+int replay_open(const char *path, const struct rt_options *base, const char *text,
+		struct rt **out, char *err, size_t size);
+
 /* The session's choice log as v1 schedule text (malloc'd), or NULL. */
 char *replay_schedule_text(struct rt *rt);
 

@@ -24,6 +24,8 @@ struct ui_options {
 	const char *variant;
 	int demo;                   /* --demo: the classroom demo (ui_demo.h) */
 	double speed;               /* --speed: pieces per second, 0 for "max" */
+	const char *replay;         /* --replay SCHEDULE: loaded once the lesson opens */
+	int verbose;                /* -v: print the run's seed and schedule on exit */
 };
 
 /* Run the UI; returns the process exit status. */

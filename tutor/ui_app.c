@@ -177,13 +177,24 @@ int ui_run(const struct ui_options *o)
 	progress_open(&progress, NULL);
 	u.progress = o->demo ? NULL : &progress; /* a demo records nobody's progress */
 	if (o->lesson) {
-		if (ui_open_lesson(&u, o->lesson, !o->demo, err, sizeof(err)) ||
+		/* A shared run starts from its own schedule, not from your place;
+		 * a demo records nothing. */
+		if (ui_open_lesson(&u, o->lesson, !o->demo && !o->replay, err, sizeof(err)) ||
 		    (o->demo && ui_demo_start(&u, o->speed, err, sizeof(err)))) {
 			fprintf(stderr, "dpctutor: %s\n", err);
 			ui_close_lesson(&u);
 			progress_close(&progress);
 			return 1;
 		}
+		if (o->replay && ui_load_schedule(&u, o->replay, err, sizeof(err))) {
+			fprintf(stderr, "dpctutor: the schedule is refused: %s\n", err);
+			ui_close_lesson(&u);
+			progress_close(&progress);
+			return 2;
+		}
+		if (o->replay)
+			snprintf(u.status, sizeof(u.status), "the shared run is loaded at step 0: "
+				 "Space or f plays it, another step branches off it");
 	} else {
 		ui_menu_load(&u);
 		u.screen = UI_MENU;
@@ -208,6 +219,11 @@ int ui_run(const struct ui_options *o)
 		draw(&u);
 		if (o->exit_after_first_frame)
 			break;
+		if (u.explore_pending && u.rt) { /* x, its status now on screen */
+			u.explore_pending = 0;
+			ui_show_break(&u);
+			continue;
+		}
 		/* Auto-play: a demo tick whenever its timeout passes with no key. */
 		int timeout = ui_demo_timeout(&u);
 		if (timeout < 0 && ui_demo_idle(&u))
@@ -221,6 +237,13 @@ int ui_run(const struct ui_options *o)
 			key(&u, k);
 	}
 	ui_term_close();
+	if (o->verbose && u.rt) { /* -v: the run, to be shared */
+		char *cmd = ui_share_command(&u);
+		if (cmd)
+			printf("seed %llu; this run replays with:\n  %s\n",
+			       (unsigned long long)dt_machine_state(rt_machine(u.rt))->seed, cmd);
+		free(cmd);
+	}
 	ui_resume_save(&u); /* q, Ctrl-C and SIGTERM all come here */
 	ui_grid_free(&u.grid);
 	ui_demo_stop(&u);

@@ -89,6 +89,7 @@ struct ui {
 	/* --demo (ui_demo.c): NULL unless the classroom demo runs */
 	struct ui_demo *demo;
 	int last_tick;             /* enum story_tick of the story's last piece */
+	int explore_pending;       /* x: explore once the status saying so is drawn */
 };
 
 /* ui_lesson.c */
@@ -169,6 +170,10 @@ int ui_pane_key(struct ui *u, int key);
 int ui_load_schedule(struct ui *u, const char *schedule, char *err, size_t err_size);
 int ui_take_schedule(struct ui *u, const char *schedule, int prefix, char *err,
 		     size_t err_size);
+/* The command that replays the open run (malloc'd), or NULL. */
+char *ui_share_command(struct ui *u);
+void ui_print_share(struct ui *u); /* p */
+void ui_show_break(struct ui *u);  /* x: the explorer's counterexample */
 /* ui_hints.c: h, the next hint tier */
 void ui_hint_next(struct ui *u);
 /* ui_csource.c: the C view of the lesson's callbacks (s, second press) */

@@ -967,6 +967,14 @@ void ui_lesson_key(struct ui *u, int k)
 	case 'h':
 		ui_hint_next(u);
 		return;
+	case 'p':
+		ui_print_share(u);
+		return;
+	case 'x': /* the main loop explores after drawing this status */
+		u->explore_pending = 1;
+		snprintf(u->status, sizeof(u->status),
+			 "exploring every schedule within the lesson's bounds...");
+		return;
 	case 'n':
 		next_event(u);
 		return;

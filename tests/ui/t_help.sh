@@ -11,6 +11,8 @@ help_has_every_key() {
 	expect_screen_has -r '  b/f +step back \(nothing re-runs\) / redo'
 	expect_screen_has -r '  e +fire a device event'
 	expect_screen_has -r '  t +dispatch a ready thread'
+	expect_screen_has -r ';  x  how it breaks \(the explorer\)'
+	expect_screen_has -r '  p +seed and schedule, to share'
 	expect_screen_has -r '  g +run to the end'
 	expect_screen_has -r '(  |;  )j +jump to step N'
 	expect_screen_has -r '  n +run to the next notable event'
@@ -20,7 +22,7 @@ help_has_every_key() {
 	expect_screen_has -r '  T d G K +the timeline; the debugger panel; glossary; rule cards'
 	expect_screen_has -r '  m +the lesson menu'
 	expect_screen_has -r '(  |;  )R +restart'
-	expect_screen_has -r '  \? +this help;  q  quit'
+	expect_screen_has -r ';  \?  this help;  q  quit'
 	expect_screen_has "Press any key to go back."
 }
 
@@ -64,6 +66,7 @@ footer_keys_in_help() {
 		key=${group%% *}
 		case $key in
 		Spc) pats=("  Space ") ;;
+		'?') pats=(";  ?  this help") ;;
 		b/f | b) pats=("  b/f ") ;;
 		q) pats=(";  q  quit") ;;
 		*) pats=("  $key ") ;;

@@ -10,10 +10,8 @@ lesson {
 
 local v = variant()
 local nic = device { name = "NIC", irql = 5, affinity = { 0 }, free = 2 }
--- pending: events saved for the DPC; seen: ISR calls, which the DPC owes
--- one event each; handled: events the DPC processed.  This ISR counts its
--- calls and never reads the NIC's status register, so two device events
--- that merge into one ISR call (R06) count as one: the "merge" challenge.
+-- pending: events saved for the DPC; seen: ISR calls, one event owed by
+-- the DPC each; handled: events the DPC processed.
 local s = shared { handled = 0, pending = 0, seen = 0 }
 
 local status, irq = WdfInterruptCreate(nic, {
@@ -30,10 +28,9 @@ local status, irq = WdfInterruptCreate(nic, {
   EvtInterruptDpc = function(interrupt, device)
     WdfInterruptAcquireLock(interrupt)     -- take the saved work under the lock
     local n = s.pending
-    -- "take one" is the other classic bug: one event per run, as if each
-    -- interrupt had its own DPC run. The second queuing returned FALSE and
-    -- added no run (R11), so the rest waits until another interrupt
-    -- queues the DPC again.
+    -- "take one" is the other classic bug: one event per run. The second
+    -- queuing returned FALSE and added no run (R11), so the rest waits
+    -- until another interrupt queues the DPC again.
     local take = v == "take one" and math.min(n, 1) or n
     s.pending = n - take
     WdfInterruptReleaseLock(interrupt)
@@ -41,6 +38,9 @@ local status, irq = WdfInterruptCreate(nic, {
   end,
 })
 assert(status == STATUS_SUCCESS)
+-- This ISR counts its calls and never reads the NIC's status register, so
+-- two device events that merge into one ISR call (R06) count as one: the
+-- "merge" challenge shows the lost event.
 
 -- The story follows the first variant. Built as another one (--variant),
 -- the lesson says so and leaves the schedule to the student and the explorer.

@@ -84,9 +84,9 @@ end
 
 challenge {
   kind = "exists", name = "merge",
-  goal = "Make the NIC raise two events but its ISR run only once: the second merges "
-      .. "with the pending one (R06). This ISR counts calls, not what the device reports, "
-      .. "so one event is never handled; a real ISR handles all the device reports (R06).",
+  goal = "Make the NIC raise two events but its ISR run only once: they merge (R06). "
+      .. "This ISR counts calls, not what the device reports, so one event is lost; a real "
+      .. "ISR handles everything the device reports (R06).",
   reach = function() return fired(nic) == 2 and s.handled == 1 and s.pending == 0 end,
   reference = "v1 cpus=2: e(NIC)@0 e(NIC)@0 0*20",
   hints = {

@@ -2,7 +2,7 @@
 -- A dpctutor lesson, licensed CC BY 4.0.
 lesson {
   api = 1, id = "tour", title = "A tour of dpctutor", cpus = 2,
-  rules = { "R01", "R03", "R04", "R12" },
+  rules = { "R01", "R02", "R03", "R04", "R12" },
   goal = "Learn the screen and the keys: follow the story, step back, step a CPU "
       .. "yourself and fire a device event.",
   notes = "Run it on the projector first. Stop at each mark and point at the pane the "
@@ -33,8 +33,8 @@ local status, irq = WdfInterruptCreate(nic, {
 assert(status == STATUS_SUCCESS)
 
 story {
-  "Left: a pane per CPU. IRQL is its interrupt level: 0 PASSIVE, 2 DISPATCH, 3-12 "
-    .. "device levels (R01).",
+  "Left: a pane per CPU. IRQL is that CPU's interrupt level (R02). On x64: 0 PASSIVE, "
+    .. "1 APC, 2 DISPATCH, 3-12 device levels, 13-15 CLOCK, IPI, HIGH (R01).",
   "'next' is what a CPU does at its next step. Below: the interrupt, threads, values.",
   "Right: this story, then the log of engine events. Space: one piece of story; "
     .. "Enter: on to the next pause.",
@@ -47,13 +47,14 @@ story {
   ask { "Which CPU runs the NIC's ISR?",
         about = runs_on("EvtInterruptIsr"),
         choices = { "CPU 0", "CPU 1" }, answer = "CPU 1",
-        hint = "The ISR runs where the interrupt was delivered.",
+        hint = "A DIRQL ISR runs where the interrupt was delivered (R03).",
         why = "A DIRQL ISR runs on the CPU that took the interrupt (R03)." },
   ask { "And which CPU runs its DPC?",
         about = runs_on("EvtInterruptDpc"),
         choices = { "CPU 0", "CPU 1" }, answer = "CPU 1",
         hint = "Look at which CPU's queue line shows the DPC.",
-        why = "The DPC joins the queue of the CPU whose ISR queued it (R12)." },
+        why = "The DPC joins the queue of the CPU that called WdfInterruptQueueDpcForIsr: "
+           .. "here the ISR on CPU 1 (R12)." },
   mark("The DPC ran on CPU 1"),
   run_to_end(),
   expect(function() return s.handled == 1 end, "the DPC ran once"),
@@ -66,7 +67,8 @@ challenge {
   reach = function() return s.dpc_cpu == 0 end,
   reference = "v1 cpus=2: e(NIC)@0 0*9",
   hints = {
-    "A DPC runs on the CPU whose ISR queued it, so the ISR must run on CPU 0.",
+    "The interrupt's DPC runs on the CPU that queued it (R12), so the ISR must run on "
+      .. "CPU 0 (R03).",
     "Press e, pick NIC, then CPU 0; then press 0 until the DPC has run.",
   },
 }

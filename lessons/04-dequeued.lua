@@ -2,9 +2,10 @@
 -- A dpctutor lesson, licensed CC BY 4.0.
 lesson {
   api = 1, id = "dequeued", title = "Dequeued before it runs", cpus = 1,
-  rules = { "R08", "R13", "R14", "R16", "R17", "R60" },
+  rules = { "R03", "R08", "R11", "R13", "R14", "R16", "R17", "R20", "R60" },
   goal = "See an interrupt during the DPC queue that same DPC again, get TRUE, and "
-      .. "the second run come right after the first, with nothing left to do.",
+      .. "the second run come right after the first, here with nothing left to do "
+      .. "(R13, R14).",
   notes = "Before the first reveal ask: 'the DPC is running, so it is still queued?' "
       .. "Most say yes, and predict FALSE.",
   bounds = { preemptions = 1, events = 2, steps = 200 },
@@ -45,17 +46,19 @@ story {
     .. "Now the NIC interrupts again.",
   fire(nic, { cpu = 0 }),
   mark("An interrupt while the DPC runs"),
-  ask { "The ISR preempts the DPC and queues it. What does WdfInterruptQueueDpcForIsr return?",
+  ask { "The ISR preempts the DPC (R17) and queues it. What does WdfInterruptQueueDpcForIsr "
+          .. "return?",
         about = returned("WdfInterruptQueueDpcForIsr"),
         choices = { "TRUE", "FALSE" }, answer = "TRUE",
-        hint = "Running is not queued. When did the DPC leave CPU 0's queue?",
+        hint = "Running is not queued (R13). When did the DPC leave CPU 0's queue?",
         why = "The DPC was dequeued before its routine started, so it is inserted again (R13)." },
-  "The ISR returns. The first run goes on where it was: the second waits in CPU 0's "
-    .. "queue, and DPCs do not preempt DPCs (R17).",
+  "The ISR returns and the first run goes on where it was (R08). The second waits in "
+    .. "CPU 0's queue: other DPCs on a CPU do not preempt a running one (R17).",
   ask { "How many times will EvtInterruptDpc run in all?",
         about = value("runs"),
         choices = { "1", "2", "3" }, answer = "2",
-        hint = "TRUE means inserted: a queued DPC runs.",
+        hint = "TRUE means inserted (R11): a queued DPC runs unless KeRemoveQueueDpc "
+          .. "removes it (R20), and nothing does here.",
         why = "The second run starts in the same drain, right after the first returns (R14, R16)." },
   run_until(function() return s.runs == 2 end),
   "The second run has begun, in the same drain as the first (R16).",

@@ -2,7 +2,7 @@
 -- A dpctutor lesson, licensed CC BY 4.0.
 lesson {
   api = 1, id = "two-dpcs", title = "Two DPCs at once", cpus = 2,
-  rules = { "R12", "R13", "R14", "R17", "R42", "R60", "R63" },
+  rules = { "R03", "R12", "R13", "R14", "R17", "R42", "R60", "R63" },
   goal = "See one EvtInterruptDpc run on two CPUs at once, and one CPU lose an "
       .. "update; then count an event twice yourself and pick the fix.",
   notes = "Ask 'can one CPU race?' before the one-CPU part; most say no.",
@@ -74,7 +74,8 @@ if variant() ~= "no lock" then
   }
 else
   story {
-    "The NIC interrupts CPU 0. Its ISR saves the work and queues the DPC on CPU 0.",
+    "The NIC interrupts CPU 0. Its ISR saves the work and queues the DPC on CPU 0's "
+      .. "queue (R12).",
     fire(nic, { cpu = 0 }),
     run_until(runs_on("EvtInterruptDpc")),
     "CPU 0 has dequeued the DPC and entered it. Now the NIC interrupts CPU 1.",
@@ -105,11 +106,12 @@ else
           about = value("total"),
           choices = { "3", "4" }, answer = "3",
           hint = "The ISR preempts the DPC (R17): what does the DPC write over?",
-          why = "The ISR set pending to 2 between the DPC's read and its write of 0: one "
-             .. "CPU is enough for a lost update (R14, R17)." },
+          why = "The ISR preempted the DPC (R17) and set pending to 2 between the DPC's read "
+             .. "and its write of 0: one CPU is enough for a lost update." },
     run_to_end(),
     expect(function() return s.fired == 4 and s.total == 3 end, "four events, one lost"),
-    "The second run found nothing: the event the ISR saved was overwritten (R14).",
+    "The second run (R13, R14) found nothing, but not because the work was done: the "
+      .. "first run's write of 0 erased the event the ISR saved.",
   }
 end
 
@@ -119,8 +121,8 @@ challenge {
   reach = function() return finished() and s.total > s.fired end,
   reference = "v1 cpus=2: e(nic)@0 0*15 e(nic)@1 1*19 0*4",
   hints = {
-    "Only two DPC instances holding the same old pending can both add it.",
-    "Let CPU 0 read pending; then CPU 1 runs its ISR and reads pending too.",
+    "Only two DPC instances that both read the same saved event can both add it.",
+    "Let CPU 0 read pending; then CPU 1 runs its ISR, and its DPC reads pending too.",
     "Each instance then clears pending and adds what it read.",
   },
 }
@@ -131,7 +133,8 @@ challenge {
   invariant = function() return s.total == s.fired end,
   correct = "interrupt lock",
   hints = {
-    "A lock that only DPCs take does not stop the ISR on the other CPU.",
-    "The ISR holds the interrupt lock: the DPC must hold the same one.",
+    "A lock only DPCs take (a spin lock, the callback lock) does not stop the ISR, on "
+      .. "either CPU (R42, R63).",
+    "The ISR holds the interrupt lock (R03): the DPC must hold the same one (R60).",
   },
 }

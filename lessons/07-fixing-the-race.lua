@@ -2,7 +2,7 @@
 -- A dpctutor lesson, licensed CC BY 4.0.
 lesson {
   api = 1, id = "fixing-the-race", title = "Fixing the race", cpus = 2,
-  rules = { "R14", "R42", "R60", "R62", "R63" },
+  rules = { "R03", "R12", "R13", "R14", "R42", "R60", "R62", "R63" },
   goal = "Find out which lock protects the DPC's read-modify-write against the ISR, "
       .. "and let the explorer prove it on every schedule within its bounds.",
   notes = "Let the room vote on AutomaticSerialization before the story's answer; then "
@@ -95,21 +95,23 @@ else
     "CPU 0's DPC is inside its read-modify-write, holding that lock. The NIC interrupts CPU 1.",
     fire(nic, { cpu = 1 }),
     mark("An ISR on CPU 1 while CPU 0's DPC holds the callback lock"),
-    ask { "Does CPU 1's ISR run inside the DPC's critical region anyway?",
+    ask { "How many times does CPU 1's ISR run inside the DPC's critical region?",
           about = value("overlaps"),
           choices = { "0", "1" }, answer = "1",
           hint = "Which callbacks does AutomaticSerialization wrap in the lock?",
           why = "The callback lock wraps only EvtInterruptDpc and EvtInterruptWorkItem, "
              .. "never the ISR (R42)." },
     steps("0 1*11"),
-    "CPU 0 read pending; then CPU 1 ran its ISR, which queued the DPC on CPU 1 (R12). "
-      .. "CPU 1 dequeued it and now waits for the callback lock.",
+    "CPU 0 read pending; then CPU 1 ran its ISR, which queued the DPC on CPU 1 (R12, R13). "
+      .. "CPU 1 dequeued it and now spins at DISPATCH_LEVEL for the callback lock (R42).",
     run_until(function() return s.overlaps == 1 end),
     ask { "Two events fired. What total will the DPCs count?",
           about = value("total"),
           choices = { "1", "2", "3" }, answer = "1",
           hint = "The ISR added to pending after CPU 0's DPC had read it.",
-          why = "CPU 0 cleared pending after the ISR's write: that event is lost (R14, R42)." },
+          why = "CPU 0 cleared pending after the ISR's write: that event is lost. The "
+             .. "callback lock never covers the ISR (R42), which holds only the interrupt "
+             .. "lock (R03)." },
     run_to_end(),
     expect(function() return s.fired == 2 end, "two events fired"),
     "CPU 1's DPC did wait for CPU 0's: the callback lock serializes DPC instances with "
@@ -119,7 +121,8 @@ else
     "The interrupt lock masks the device on its CPU; an ISR on another CPU spins at DIRQL "
       .. "meanwhile (R60). Keep that region short: it is the cost.",
     "WdfInterruptAcquireLock around the whole read and write is as right as "
-      .. "WdfInterruptSynchronize: lesson 6's challenge proves it (R60, R62).",
+      .. "WdfInterruptSynchronize: both hold the interrupt lock (R60, R62), and lesson 6's "
+      .. "challenge checks it on every schedule within its bounds.",
     "Other variants: dpctutor --variant NAME 7 opens one, and dpctutor --explore "
       .. "--variant NAME 7 judges it on every schedule within the bounds.",
   }
@@ -133,7 +136,8 @@ challenge {
   correct = "WdfInterruptSynchronize",
   hints = {
     "The race is with the ISR, so the lock must be the one the ISR holds (R03).",
-    "Only the interrupt lock keeps the ISR out, and only if the read is inside it too.",
+    "Of these variants, only the interrupt lock keeps the ISR out (R03, R60), and only if "
+      .. "the read is inside it too.",
     "WdfInterruptSynchronize runs the whole drain under the interrupt lock (R62).",
   },
 }

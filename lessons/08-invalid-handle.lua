@@ -2,11 +2,12 @@
 -- A dpctutor lesson, licensed CC BY 4.0.
 lesson {
   api = 1, id = "invalid-handle", title = "Invalid and stale handles", cpus = 2,
-  rules = { "R30", "R31", "R32" },
+  rules = { "R20", "R30", "R31", "R32", "R70" },
   goal = "See the WDF_VIOLATION blue screen a NULL handle causes, read its parameters, "
-      .. "and see why a deleted (stale) handle is a different, undefined crash.",
+      .. "and see why a deleted (stale) handle is different: undefined behaviour, which "
+      .. "may crash or may not (R31).",
   notes = "Ask: 'what does a WDF call do with a NULL handle: return an error?' Then show "
-      .. "the blue screen and go through P1 to P3.",
+      .. "the blue screen and go through P1 to P4.",
   switches = { stale_handle = "fault" },
 }
 
@@ -48,8 +49,9 @@ status, irq = WdfInterruptCreate(nic, {
 assert(status == STATUS_SUCCESS)
 
 story {
-  "CPU 0 runs the driver's set-up. The NIC interrupts CPU 1 before the set-up has "
-    .. "saved the interrupt handle in the device context.",
+  "CPU 0 runs the driver's set-up. In this lesson's bug the interrupt is already enabled "
+    .. "(R70), and the NIC interrupts CPU 1 before the set-up has saved the interrupt "
+    .. "handle in the device context.",
   fire(nic, { cpu = 1 }),
   run_until(runs_on("EvtInterruptDpc")),
   "CPU 1's DPC reads the context: the handle there is still NULL.",
@@ -58,7 +60,8 @@ story {
         about = outcome(),
         choices = { "quiescent", "bugcheck 0x10D", "bugcheck 0xD1" },
         answer = "bugcheck 0x10D",
-        hint = "A WDF call checks its handle before it uses it. Does it return a status?",
+        hint = "A WdfInterrupt* call checks its handle before it uses it (R30). Does it "
+          .. "return a status?",
         why = "A NULL or wrong-type handle to a WdfInterrupt call is bug check 0x10D "
            .. "WDF_VIOLATION, always (R30)." },
   "On its blue screen: P1 = 0x5, an invalid handle; P2 = the handle; P3 = 0x1027, "
@@ -66,8 +69,8 @@ story {
   "A NULL callback to WdfInterruptSynchronize is 0x10D too, with P1 = 0x4 (R32).",
   "A deleted handle is another matter: undefined behaviour. It may seem to work, fail "
     .. "the check (0x10D), fault, or corrupt memory and crash later (R31).",
-  "This lesson sets 'fault': 0xD1 at DISPATCH_LEVEL or above, 0x50 below. That is one "
-    .. "possible outcome, not what Windows always does (R31). See the challenge.",
+  "This lesson sets 'fault': 0xD1 at DISPATCH_LEVEL or above, 0x50 at PASSIVE_LEVEL. "
+    .. "That is one possible outcome, not what Windows always does (R31). See the challenge.",
   mark("Before the crash"),
   run_to_end(),
   expect(function() return s.handled == 0 end, "the DPC never counted the event"),
@@ -81,7 +84,9 @@ challenge {
   reference = "v1 cpus=2: t(driver)@0 0*14 e(NIC)@1 1*5 0*2 1*4",
   hints = {
     "The DPC must start after s.deleted is true, but it must have been queued before "
-      .. "the delete: a deleted interrupt gets no more requests.",
+      .. "the delete: in the simulator a deleted interrupt gets no more requests. (A normal "
+      .. "KMDF disable or power-down flushes a queued DPC first, R20, R70: this delete "
+      .. "skips that.)",
     "Fire the NIC at CPU 1 after the set-up; let its ISR queue the DPC; then let CPU 0 "
       .. "delete the interrupt before CPU 1 dequeues the DPC.",
     "t driver CPU 0, 0 fourteen times, e NIC CPU 1, 1 five times, 0 twice, then 1 to the end.",

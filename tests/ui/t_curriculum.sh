@@ -85,7 +85,7 @@ curriculum_08() {
 	wait_for "you: bugcheck 0x10D"
 	# The outcome is known where the run ends: Enter shows each line
 	# before it (the parameters, R32, the stale handle), then the crash.
-	press_until Enter "does (R31). See the challenge." 6
+	press_until Enter "Windows always does (R31). See" 6
 	expect_screen_has "and crash later (R31)."
 	press_until Enter "Stop code: WDF_VIOLATION" 4
 	expect_screen_has "bug check 0x10D"

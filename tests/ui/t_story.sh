@@ -33,8 +33,8 @@ story_answers() {
 	expect_screen_has "[1] 0 [2] 1 [3] 2"
 	send 3
 	wait_for "you: 2"
-	wait_for "answer: 2 - One DPC run takes all the work"
-	expect_screen_has "the ISRs saved (R11, R13)."
+	wait_for "answer: 2 - The second queuing added no"
+	expect_screen_has "work in its one run: the driver's design,"
 	expect_screen_has -r '^right: the engine did 2'
 	expect_screen_has -r 'step 24/24 +quiescent'
 	expect_screen_has "values: handled=2 pending=0"
@@ -49,7 +49,7 @@ story_answers() {
 	send Enter Enter
 	wait_for "the story is over: play freely, R restarts, q quits"
 	expect_screen_has "ok: nothing left behind"
-	expect_screen_has "lose the first: see the challenges (R11)."
+	expect_screen_has "event in one slot would lose the first."
 	expect_screen_has "─ free play ─"
 	expect_screen_has -r "$UI_FOOTER_FREE"
 	expect_screen_lacks "NOT TRUE"
@@ -97,7 +97,7 @@ story_enter_to_pause() {
 	wait_for "? How many events will the DPC handle?"
 	send 3
 	wait_for "you: 2"
-	wait_for "answer: 2 - One DPC run takes all the work"
+	wait_for "answer: 2 - The second queuing added no"
 	expect_screen_has -r 'step 24/24 +quiescent'
 }
 

@@ -333,7 +333,8 @@ static void test_hook_arm(void)
 static void test_hook_mid_draw(void)
 {
 	static const char torn[] = "\033[7m\xe2\x94";
-	int *volatile nowhere = NULL; /* volatile: the compiler cannot see NULL */
+	/* volatile twice: the compiler can neither see NULL nor drop the store */
+	volatile int *volatile nowhere = NULL;
 
 	if (term.crash_frame <= 0 || term.frames != term.crash_frame)
 		return;

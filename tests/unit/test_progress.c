@@ -293,7 +293,9 @@ START_TEST(test_reset_beats_a_stale_writer)
 }
 END_TEST
 
-static void expect_set_aside(const char *text)
+/* text is set aside; `recovered` of its lesson lines were whole and are
+ * kept (written back at once, so the file exists only when there are). */
+static void expect_set_aside(const char *text, unsigned recovered)
 {
 	struct progress p;
 	write_text(file_path(PROGRESS_FILE), text);
@@ -301,10 +303,12 @@ static void expect_set_aside(const char *text)
 	ck_assert_msg(strstr(progress_notice(&p), "set aside as") != NULL, "notice: '%s'",
 		      progress_notice(&p));
 	ck_assert_msg(strchr(progress_notice(&p), '\n') == NULL, "the notice is one line");
-	ck_assert_uint_eq(p.n, 0);
+	ck_assert_msg(!recovered == !strstr(progress_notice(&p), "recovered"), "notice: '%s'",
+		      progress_notice(&p));
+	ck_assert_uint_eq(p.n, recovered);
 	ck_assert_int_eq(p.in_memory, 0);
 	ck_assert_int_eq(count_prefixed(PROGRESS_FILE ".damaged-"), 1);
-	ck_assert_int_eq(access(file_path(PROGRESS_FILE), F_OK), -1);
+	ck_assert_int_eq(access(file_path(PROGRESS_FILE), F_OK), recovered ? 0 : -1);
 	/* And saving works again from scratch. */
 	progress_complete(&p, "two-dpcs", 1, 1, 1);
 	ck_assert_int_eq(progress_save(&p), 0);
@@ -317,15 +321,16 @@ static void expect_set_aside(const char *text)
 
 START_TEST(test_damaged_file_set_aside)
 {
-	expect_set_aside("this is not a progress file\n\x01\x02");
+	expect_set_aside("this is not a progress file\n\x01\x02", 0);
 }
 END_TEST
 
 START_TEST(test_truncated_file_set_aside)
 {
-	/* A whole line, then the file stops: no "end" line. */
+	/* A whole line, then the file stops: no "end" line.  The whole line
+	 * is recovered. */
 	expect_set_aside("dpctutor-progress 1\n"
-			 "lesson two-dpcs gen=0 done=1 best=2/3 hash=0000abcd resume=-\n");
+			 "lesson two-dpcs gen=0 done=1 best=2/3 hash=0000abcd resume=-\n", 1);
 }
 END_TEST
 
@@ -333,7 +338,7 @@ START_TEST(test_cut_mid_line_set_aside)
 {
 	expect_set_aside("dpctutor-progress 1\n"
 			 "lesson two-dpcs gen=0 done=1 best=2/3 hash=0000abcd resume=story "
-			 "ticks=3 answers=1 cur");
+			 "ticks=3 answers=1 cur", 0);
 }
 END_TEST
 
@@ -342,7 +347,7 @@ START_TEST(test_bad_fields_set_aside)
 	/* best 4/3 (more right than asked) cannot be. */
 	expect_set_aside("dpctutor-progress 1\n"
 			 "lesson two-dpcs gen=0 done=1 best=4/3 hash=0000abcd resume=-\n"
-			 "end 1\n");
+			 "end 1\n", 0);
 }
 END_TEST
 

@@ -93,8 +93,9 @@ static int injected(enum progress_call call)
 	return err;
 }
 
-/* Read the whole file (NUL-terminated, malloc'd); NULL with errno. */
-static char *slurp(const char *path)
+/* Read the whole file (NUL-terminated, malloc'd; its length in *len, NUL
+ * bytes in it included); NULL with errno. */
+static char *slurp(const char *path, size_t *len)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -131,6 +132,8 @@ static char *slurp(const char *path)
 	close(fd);
 	if (buf)
 		buf[n] = '\0';
+	if (len)
+		*len = n;
 	errno = err;
 	return buf;
 }
@@ -264,7 +267,8 @@ static int read_locked(struct progress *p)
 {
 	char path[1100];
 	path_of(p, PROGRESS_FILE, path, sizeof(path));
-	char *text = slurp(path);
+	size_t len;
+	char *text = slurp(path, &len);
 	if (!text) {
 		int err = errno;
 		progress_forget_all(p);
@@ -275,13 +279,20 @@ static int read_locked(struct progress *p)
 			 strerror(err));
 		return READ_FAILED;
 	}
-	char *copy = strdup(text);
-	int rc = progress_parse(p, text);
+	char *copy = malloc(len + 1);
+	if (copy)
+		memcpy(copy, text, len + 1);
+	/* A NUL byte (a block of zeros from a crash, say) is damage too; the
+	 * salvage reads on past it, as a line break. */
+	int rc = strlen(text) == len ? progress_parse(p, text) : -1;
 	free(text);
 	if (rc == 0) {
 		free(copy);
 		return READ_OK;
 	}
+	for (size_t i = 0; copy && i < len; i++)
+		if (copy[i] == '\0')
+			copy[i] = '\n';
 	set_aside(p, copy ? progress_salvage(p, copy) : 0);
 	free(copy);
 	return READ_SET_ASIDE;
@@ -395,7 +406,7 @@ void progress_open(struct progress *p, const char *dir)
 		/* Nothing can be written; what is there may still be read. */
 		char path[1100];
 		path_of(p, PROGRESS_FILE, path, sizeof(path));
-		char *text = slurp(path);
+		char *text = slurp(path, NULL);
 		if (text && progress_parse(p, text))
 			progress_forget_all(p);
 		free(text);

@@ -11,7 +11,6 @@
  * Every test works in its own fresh directory under /tmp (mkdtemp) and
  * passes it to progress_open, so the real ~/.local/state is never read.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +20,7 @@
 #include <unistd.h>
 
 #include "progress.h"
+#include "progress_fx.h"
 #include "testutil.h"
 
 #define SCHED "v1 lesson=two-dpcs@0000abcd cpus=2 seed=7: e(nic)@0 0*3 1"
@@ -29,40 +29,17 @@ static char dir[64];
 
 static void setup(void)
 {
-	snprintf(dir, sizeof(dir), "/tmp/dt_progress_XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-}
-
-/* rm -r dir (one level: the tests create no subdirectories but "sub"). */
-static void remove_tree(const char *d)
-{
-	DIR *dp = opendir(d);
-	struct dirent *e;
-	if (!dp)
-		return;
-	while ((e = readdir(dp))) {
-		char p[512];
-		if (e->d_name[0] == '.' && (!e->d_name[1] || e->d_name[1] == '.'))
-			continue;
-		snprintf(p, sizeof(p), "%s/%s", d, e->d_name);
-		if (unlink(p))
-			remove_tree(p);
-	}
-	closedir(dp);
-	rmdir(d);
+	pfx_make_dir(dir, sizeof(dir));
 }
 
 static void teardown(void)
 {
-	remove_tree(dir);
+	pfx_remove_tree(dir);
 }
 
 static void write_text(const char *path, const char *text)
 {
-	FILE *f = fopen(path, "w");
-	ck_assert_ptr_nonnull(f);
-	ck_assert_int_ge(fputs(text, f), 0);
-	ck_assert_int_eq(fclose(f), 0);
+	pfx_write_file(path, text, strlen(text));
 }
 
 static char *file_path(const char *name)
@@ -72,17 +49,9 @@ static char *file_path(const char *name)
 	return p;
 }
 
-/* How many entries of dir start with prefix. */
 static int count_prefixed(const char *prefix)
 {
-	DIR *dp = opendir(dir);
-	struct dirent *e;
-	int n = 0;
-	ck_assert_ptr_nonnull(dp);
-	while ((e = readdir(dp)))
-		n += strncmp(e->d_name, prefix, strlen(prefix)) == 0;
-	closedir(dp);
-	return n;
+	return pfx_count_prefixed(dir, prefix);
 }
 
 static struct progress_resume sample_resume(void)

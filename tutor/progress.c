@@ -191,9 +191,10 @@ static int make_dirs(const char *dir)
 static void go_in_memory(struct progress *p, const char *what, int err)
 {
 	p->in_memory = 1;
+	/* The reason before the path: a narrow status line still shows it. */
 	snprintf(p->notice, sizeof(p->notice),
-		 "progress is kept in memory only: cannot %s %.200s (%s)", what, p->dir,
-		 strerror(err));
+		 "progress is kept in memory only (%s): cannot %s %.200s", strerror(err), what,
+		 p->dir);
 }
 
 /* The exclusive lock that serialises savers: a descriptor, or -1. */
@@ -242,13 +243,13 @@ static void set_aside(struct progress *p, unsigned salvaged)
 	snprintf(to, sizeof(to), "%s/" PROGRESS_FILE ".damaged-%s", p->dir, stamp);
 	for (unsigned i = 2; lstat(to, &st) == 0 && i < 1000; i++)
 		snprintf(to, sizeof(to), "%s/" PROGRESS_FILE ".damaged-%s-%u", p->dir, stamp, i);
-	if (salvaged)
-		snprintf(saved, sizeof(saved), " (%u lesson%s recovered from it)", salvaged,
+	if (salvaged) /* first, where a narrow status line still shows it */
+		snprintf(saved, sizeof(saved), " (%u whole lesson line%s recovered)", salvaged,
 			 salvaged == 1 ? "" : "s");
 	if (rename(from, to) == 0)
 		snprintf(p->notice, sizeof(p->notice),
-			 "the progress file did not read back; it was set aside as %.200s%s", to,
-			 saved);
+			 "the progress file did not read back%s; it was set aside as %.200s", saved,
+			 to);
 	else
 		snprintf(p->notice, sizeof(p->notice),
 			 "the progress file %.200s did not read back and cannot be moved (%s)",
@@ -275,8 +276,8 @@ static int read_locked(struct progress *p)
 		if (err == ENOENT)
 			return READ_OK;
 		snprintf(p->notice, sizeof(p->notice),
-			 "progress is kept in memory only: cannot read %.200s (%s)", path,
-			 strerror(err));
+			 "progress is kept in memory only (%s): cannot read %.200s", strerror(err),
+			 path);
 		return READ_FAILED;
 	}
 	char *copy = malloc(len + 1);

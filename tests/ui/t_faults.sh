@@ -316,6 +316,57 @@ faults_hangup_ignored() {
 		fail "no resume record saved on the way out: $(cat "$file" 2>&1)"
 }
 
+# A full disk under the running tutor: its temporary file is made a
+# symlink to /dev/full, so the save on the way to the menu fails with
+# ENOSPC.  The menu says so and still shows where the student is (from
+# memory); once the disk works again (the failed save removed the
+# symlink) the next save writes it.
+faults_progress_disk_full() {
+	start_shell faults
+	faults_run
+	faults_wait_lesson
+	send Enter
+	wait_for "Two device events reach CPU 0 before its"
+	press_until Space "step 4/4" 8
+	local pid tmp
+	pid=$(faults_pid)
+	tmp=$UI_STATE/dpctutor/progress.tmp-$pid
+	ln -s /dev/full "$tmp" || fail "cannot make $tmp"
+	send m
+	wait_for "progress is kept in memory only (No space left on device): cannot write to"
+	expect_screen_has -r '03  Queued once until it runs +in progress, step 4$'
+	[ -L "$tmp" ] && fail "the failed save left its temporary file"
+	[ -c /dev/full ] || fail "/dev/full is gone"
+	# The disk works again: back into the lesson and out with q.
+	send Down Enter
+	wait_for "$FAULTS_TITLE"
+	send q
+	faults_expect_restored 0
+	grep -qE '^lesson queued-once .* resume=story ' "$UI_STATE/dpctutor/progress" ||
+		fail "the place was not saved once the disk worked: $(cat "$UI_STATE/dpctutor/progress" 2>&1)"
+}
+
+# A progress file cut in its third line: set aside, reported with the
+# count of whole lines recovered, and the completion in them kept.
+faults_progress_damage_recovered() {
+	mkdir -p "$UI_STATE/dpctutor"
+	printf '%s\n' 'dpctutor-progress 1' \
+		'lesson queued-once gen=0 done=1 best=2/2 hash=00000001 resume=-' \
+		'lesson two-dpcs gen=0 done=0 best=0/0 hash=00000002 resume=-' >"$UI_STATE/dpctutor/progress"
+	printf 'lesson first-interrupt gen=0 do' >>"$UI_STATE/dpctutor/progress"
+	start menu
+	wait_for "the progress file did not read back (2 whole lesson lines recovered); it was set aside as"
+	expect_screen_has "1 of 3 done"
+	expect_screen_has -r '03  Queued once until it runs +done, best 2/2'
+	ls "$UI_STATE/dpctutor/" | grep -qE '^progress\.damaged-[0-9]{8}-[0-9]{6}$' ||
+		fail "no progress.damaged-* file: $(ls "$UI_STATE/dpctutor/")"
+	grep -q '^lesson queued-once gen=0 done=1 best=2/2 ' "$UI_STATE/dpctutor/progress" ||
+		fail "the recovered lines were not written back: $(cat "$UI_STATE/dpctutor/progress")"
+	send q
+	wait_exit
+	[ "$UI_EXIT_STATUS" = 0 ] || fail "exit status $UI_EXIT_STATUS after q"
+}
+
 ui_test faults_ctrl_c "Ctrl-C mid-story: exit 0/130, stty -a after == before, no attribute left on"
 ui_test faults_sigint_by_kill "SIGINT from kill: exit 0/130, stty -a after == before"
 ui_test faults_sigterm "SIGTERM: exit 0/143, stty -a after == before"
@@ -329,3 +380,5 @@ ui_test faults_tiny_sizes "79x23 down to 10x5: the enlarge screen fits inside; 5
 ui_test faults_closed_stdin "<&-, </dev/null, >file, >/dev/null, >&-: a clear message naming the stream, exit 2, stty unchanged"
 ui_test faults_posix_locale "LC_ALL=POSIX over LANG=C.UTF-8: ASCII drawing only"
 ui_test faults_hangup_ignored "the window closes under a tutor ignoring SIGHUP: it saves its place and exits (no busy loop)"
+ui_test faults_progress_disk_full "progress.tmp-PID -> /dev/full: the menu reports ENOSPC, keeps the place in memory; the next save writes it"
+ui_test faults_progress_damage_recovered "a progress file cut in line 3: set aside, '2 whole lesson lines recovered', 03 still done"

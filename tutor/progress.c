@@ -80,84 +80,6 @@ struct progress_lesson *progress_find(struct progress *p, const char *id, int cr
 	return l;
 }
 
-/* ---- the system calls, through the fault seam (progress_int.h) ---------- */
-
-int (*progress_fault)(enum progress_call call);
-
-/* Nonzero (and errno set) when a test makes this call fail. */
-static int injected(enum progress_call call)
-{
-	int err = progress_fault ? progress_fault(call) : 0;
-	if (err)
-		errno = err;
-	return err;
-}
-
-/* Read the whole file (NUL-terminated, malloc'd; its length in *len, NUL
- * bytes in it included); NULL with errno. */
-static char *slurp(const char *path, size_t *len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return NULL;
-	size_t cap = 4096, n = 0;
-	char *buf = malloc(cap);
-	while (buf) {
-		ssize_t got = injected(PROGRESS_CALL_READ) ? -1 : read(fd, buf + n, cap - n - 1);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got <= 0) {
-			if (got < 0) { /* a read error is no short file: report it */
-				int err = errno;
-				free(buf);
-				buf = NULL;
-				errno = err;
-			}
-			break;
-		}
-		n += (size_t)got;
-		if (n == cap - 1) {
-			char *b = realloc(buf, cap * 2);
-			if (!b) {
-				free(buf);
-				buf = NULL;
-				errno = ENOMEM;
-				break;
-			}
-			buf = b;
-			cap *= 2;
-		}
-	}
-	int err = errno;
-	close(fd);
-	if (buf)
-		buf[n] = '\0';
-	if (len)
-		*len = n;
-	errno = err;
-	return buf;
-}
-
-/* All of buf, one write(2) per line (a short write goes on). */
-static int write_lines(int fd, const char *buf, size_t len)
-{
-	while (len) {
-		const char *nl = memchr(buf, '\n', len);
-		size_t n = nl ? (size_t)(nl - buf) + 1 : len;
-		ssize_t w = injected(PROGRESS_CALL_WRITE) ? -1 : write(fd, buf, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			if (w == 0)
-				errno = EIO;
-			return -1;
-		}
-		buf += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
-
 /* ---- the directory, the lock, a damaged file ------------------------------ */
 
 static void path_of(const struct progress *p, const char *name, char *buf, size_t size)
@@ -269,7 +191,7 @@ static int read_locked(struct progress *p)
 	char path[1100];
 	path_of(p, PROGRESS_FILE, path, sizeof(path));
 	size_t len;
-	char *text = slurp(path, &len);
+	char *text = progress_slurp(path, &len);
 	if (!text) {
 		int err = errno;
 		progress_forget_all(p);
@@ -352,24 +274,25 @@ static int write_locked(struct progress *p)
 		go_in_memory(p, "write to", ENOMEM);
 		return -1;
 	}
-	int fd = injected(PROGRESS_CALL_OPEN) ? -1
+	int fd = progress_injected(PROGRESS_CALL_OPEN) ? -1
 		: open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		free(text);
 		go_in_memory(p, "write to", errno);
 		return -1;
 	}
-	int bad = write_lines(fd, text, len) || injected(PROGRESS_CALL_FSYNC) || fsync(fd);
+	int bad = progress_write_lines(fd, text, len) || progress_injected(PROGRESS_CALL_FSYNC) ||
+		  fsync(fd);
 	int err = errno;
 	free(text);
-	int close_err = injected(PROGRESS_CALL_CLOSE);
+	int close_err = progress_injected(PROGRESS_CALL_CLOSE);
 	if (close(fd) && !close_err)
 		close_err = errno;
 	if (!bad && close_err) {
 		bad = 1;
 		err = close_err;
 	}
-	if (!bad && (injected(PROGRESS_CALL_RENAME) || rename(tmp, path))) {
+	if (!bad && (progress_injected(PROGRESS_CALL_RENAME) || rename(tmp, path))) {
 		bad = 1;
 		err = errno;
 	}
@@ -381,7 +304,7 @@ static int write_locked(struct progress *p)
 	/* The rename itself is durable once the directory is synced. */
 	int dfd = open(p->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd >= 0) {
-		if (!injected(PROGRESS_CALL_SYNCDIR))
+		if (!progress_injected(PROGRESS_CALL_SYNCDIR))
 			fsync(dfd);
 		close(dfd);
 	}
@@ -407,7 +330,7 @@ void progress_open(struct progress *p, const char *dir)
 		/* Nothing can be written; what is there may still be read. */
 		char path[1100];
 		path_of(p, PROGRESS_FILE, path, sizeof(path));
-		char *text = slurp(path, NULL);
+		char *text = progress_slurp(path, NULL);
 		if (text && progress_parse(p, text))
 			progress_forget_all(p);
 		free(text);

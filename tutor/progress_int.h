@@ -4,6 +4,7 @@
 #ifndef DT_PROGRESS_INT_H
 #define DT_PROGRESS_INT_H
 
+#include <stddef.h>
 #include <stdio.h>
 
 #include "progress.h"
@@ -42,5 +43,14 @@ enum progress_call {
 	PROGRESS_CALL_COUNT
 };
 extern int (*progress_fault)(enum progress_call call);
+
+/* Nonzero, errno set to it, when progress_fault makes this call fail. */
+int progress_injected(enum progress_call call);
+/* The whole file at path, malloc'd and NUL-terminated, its length (NUL
+ * bytes in it included) in *len when len is not NULL; NULL with errno. */
+char *progress_slurp(const char *path, size_t *len);
+/* All len bytes of buf to fd, one write(2) per line (short writes go on):
+ * 0, or -1 with errno. */
+int progress_write_lines(int fd, const char *buf, size_t len);
 
 #endif /* DT_PROGRESS_INT_H */

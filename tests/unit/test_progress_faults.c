@@ -277,10 +277,10 @@ START_TEST(test_kill_at_every_point_of_a_save)
 		enum progress_call call;
 		int nth, after_rename;
 	} points[] = {
-		{ PROGRESS_CALL_READ, 1, 0 },  { PROGRESS_CALL_OPEN, 1, 0 },
-		{ PROGRESS_CALL_WRITE, 1, 0 }, { PROGRESS_CALL_WRITE, 2, 0 },
-		{ PROGRESS_CALL_WRITE, 3, 0 }, { PROGRESS_CALL_FSYNC, 1, 0 },
-		{ PROGRESS_CALL_CLOSE, 1, 0 }, { PROGRESS_CALL_RENAME, 1, 0 },
+		{ PROGRESS_CALL_READ, 1, 0 },	 { PROGRESS_CALL_OPEN, 1, 0 },
+		{ PROGRESS_CALL_WRITE, 1, 0 },	 { PROGRESS_CALL_WRITE, 2, 0 },
+		{ PROGRESS_CALL_WRITE, 3, 0 },	 { PROGRESS_CALL_FSYNC, 1, 0 },
+		{ PROGRESS_CALL_CLOSE, 1, 0 },	 { PROGRESS_CALL_RENAME, 1, 0 },
 		{ PROGRESS_CALL_SYNCDIR, 1, 1 },
 	};
 	complete_and_save("base", 3);
@@ -384,7 +384,9 @@ END_TEST
  * best is the best anyone had. */
 START_TEST(test_many_tutors_save_at_once)
 {
-	enum { WRITERS = 4 };
+	enum {
+		WRITERS = 4
+	};
 	int rounds = dt_test_count(40);
 	pid_t kids[WRITERS];
 	for (int w = 0; w < WRITERS; w++) {
@@ -513,16 +515,16 @@ START_TEST(test_truncated_at_every_offset)
 		struct progress p;
 		progress_open(&p, dir);
 		int whole = cut >= len - 1; /* "end 8" without its newline still reads */
-		ck_assert_msg(whole == (progress_notice(&p)[0] == '\0'), "cut %zu: notice '%s'", cut,
-			      progress_notice(&p));
+		ck_assert_msg(whole == (progress_notice(&p)[0] == '\0'), "cut %zu: notice '%s'",
+			      cut, progress_notice(&p));
 		ck_assert_int_eq(clear_damaged(), whole ? 0 : 1);
 		int expect = 0;
 		for (int i = 0; i < nspans; i++) {
 			const struct progress_lesson *l = progress_find(&p, spans[i].id, 0);
 			const struct progress_lesson *o = progress_find(&orig, spans[i].id, 0);
 			if (spans[i].end > cut) {
-				ck_assert_msg(l == NULL, "cut %zu: %s recovered from half a line", cut,
-					      spans[i].id);
+				ck_assert_msg(l == NULL, "cut %zu: %s recovered from half a line",
+					      cut, spans[i].id);
 				continue;
 			}
 			expect++;

@@ -120,6 +120,40 @@ faults_sigquit_key() {
 	faults_expect_restored 131
 }
 
+# Ctrl-Z: curses gives the terminal back while the tutor is stopped
+# (stty -a then is as before), and fg brings the lesson back, redrawn.
+faults_ctrl_z_and_fg() {
+	local t=$UI_TEST_TMP
+	start_shell faults
+	# No command list after the tutor: sh would run it at the stop.
+	send_text "stty -a >'$t/stty.before'; '$UI_TUTOR' '$UI_LESSONS/$FAULTS_LESSON'"
+	send Enter
+	faults_wait_lesson
+	send Enter
+	wait_for "Two device events reach CPU 0 before its"
+	send C-z
+	wait_for "Stopped"
+	wait_for -r '^uitest\$ *$'
+	expect_pane_restored
+	send_text "stty -a >'$UI_TEST_TMP/stty.stopped'; echo st''opped-saved"
+	send Enter
+	wait_for -r '^stopped-saved'
+	local d
+	d=$(diff "$UI_TEST_TMP/stty.before" "$UI_TEST_TMP/stty.stopped") ||
+		fail "stty -a while stopped differs from before: $d"
+	send_text fg
+	send Enter
+	wait_for "$FAULTS_TITLE"
+	expect_screen_has "Two device events reach CPU 0 before its"
+	expect_screen_has -r "$UI_FOOTER_STORY"
+	[ "$(pane_format '#{alternate_on}')" = 1 ] || fail "after fg the tutor is not on the alternate screen"
+	send q
+	wait_for -r '^uitest\$ *$'
+	send_text "echo \"exit\"\"code=\$?\"; stty -a >'$t/stty.after'; echo st''ty-saved"
+	send Enter
+	faults_expect_restored 0
+}
+
 # faults_crash_draw FRAME: the test build crashes half-way through drawing
 # frame FRAME (SIGSEGV after reverse video and half a UTF-8 character).
 faults_crash_draw() {
@@ -371,6 +405,7 @@ ui_test faults_ctrl_c "Ctrl-C mid-story: exit 0/130, stty -a after == before, no
 ui_test faults_sigint_by_kill "SIGINT from kill: exit 0/130, stty -a after == before"
 ui_test faults_sigterm "SIGTERM: exit 0/143, stty -a after == before"
 ui_test faults_sighup "SIGHUP: exit 129, stty -a after == before"
+ui_test faults_ctrl_z_and_fg "Ctrl-Z: stopped, the terminal is as before (stty -a); fg redraws the lesson; q restores"
 ui_test faults_sigquit_key "Ctrl-\\ (SIGQUIT): exit 131, stty -a after == before"
 ui_test faults_crash_first_frame "test build: SIGSEGV half-way through frame 1 (reverse on, UTF-8 cut): exit 139, stty -a after == before, attributes off"
 ui_test faults_crash_later_frame "test build: SIGSEGV half-way through frame 4 (after keys): exit 139, terminal restored"

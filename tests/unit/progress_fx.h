@@ -16,8 +16,6 @@ void pfx_make_dir(char *dir, size_t size);
 void pfx_remove_tree(const char *dir);
 /* path := the len bytes of data (fails the test if it cannot). */
 void pfx_write_file(const char *path, const char *data, size_t len);
-/* The whole of path, malloc'd and NUL-terminated, its length in *len. */
-char *pfx_read_file(const char *path, size_t *len);
 /* How many entries of dir start with prefix. */
 int pfx_count_prefixed(const char *dir, const char *prefix);
 

@@ -19,9 +19,10 @@ void progress_forget_all(struct progress *p);
 int progress_parse(struct progress *p, char *text);
 /* One "lesson ..." line: 0, or -1 on a write error. */
 int progress_write_lesson(FILE *f, const struct progress_lesson *l);
-/* A file that failed progress_parse: every whole line (its newline read)
- * that is a well-formed lesson line, into p (replacing its records; a
- * lesson twice is merged).  Returns how many records p has. */
+/* A file that failed progress_parse: every whole line (its newline read,
+ * a CR before it allowed) that is a well-formed lesson line, into p
+ * (replacing its records; a lesson twice is merged).  Returns how many
+ * records p has. */
 unsigned progress_salvage(struct progress *p, char *text);
 
 /*

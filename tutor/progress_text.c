@@ -202,6 +202,8 @@ unsigned progress_salvage(struct progress *p, char *text)
 	for (char *line = text, *nl; (nl = strchr(line, '\n')); line = nl + 1) {
 		struct progress_lesson l, *to;
 		*nl = '\0';
+		if (nl > line && nl[-1] == '\r')
+			nl[-1] = '\0'; /* a file that went through an editor for CRLF */
 		if (strncmp(line, "lesson ", 7) != 0)
 			continue;
 		if (parse_lesson(line, &l)) {

@@ -9,13 +9,15 @@
  *     and a real ENOSPC from /dev/full (the temporary file a symlink to
  *     it); the old file stays whole, no temporary file is left, and the
  *     next save gets everything through;
- *   - a read error: never followed by an overwrite;
+ *   - a read error (EIO; the file a directory): never followed by an
+ *     overwrite;
  *   - kill -9 in the middle of a save: a SIGKILL at every point of the
  *     seam, then many kills at random moments (fixed seed) of a process
  *     that saves in a loop; after each the file reads back whole;
  *   - many tutors saving at once under the flock;
  *   - a real file cut at every offset, and bytes of it changed at random:
- *     each whole lesson line that the damage did not touch is recovered.
+ *     each whole lesson line that the damage did not touch is recovered;
+ *     CRLF line ends; damaged files set aside in one second keep apart.
  *
  * The heavy loops scale down under SANITIZE/VALGRIND (dt_test_count).
  */
@@ -624,6 +626,53 @@ START_TEST(test_set_aside_names_never_collide)
 }
 END_TEST
 
+/* A file with CRLF line ends (it went through an editor): not the format,
+ * so set aside, but every line is recovered. */
+START_TEST(test_crlf_file_recovered)
+{
+	static const char text[] =
+		"dpctutor-progress 1\r\n"
+		"lesson two-dpcs gen=0 done=1 best=2/3 hash=0000abcd resume=-\r\n"
+		"lesson queued-once gen=0 done=1 best=1/1 hash=00000005 resume=free ticks=0 "
+		"answers=- cursor=3 score=0/0 sched=" SCHED "\r\n"
+		"end 2\r\n";
+	struct progress p;
+	pfx_write_file(path_in(PROGRESS_FILE), text, sizeof(text) - 1);
+	progress_open(&p, dir);
+	ck_assert_msg(strstr(progress_notice(&p), "(2 whole lesson lines recovered)"),
+		      "notice '%s'", progress_notice(&p));
+	ck_assert(is_done(&p, "two-dpcs") && is_done(&p, "queued-once"));
+	ck_assert_str_eq(progress_find(&p, "queued-once", 0)->resume.schedule, SCHED);
+	progress_close(&p);
+	ck_assert_int_eq(clear_damaged(), 1);
+	open_clean(&p); /* written back in the format */
+	ck_assert_uint_eq(p.n, 2);
+	progress_close(&p);
+}
+END_TEST
+
+/* The progress file is a directory: it cannot be read, so it is neither
+ * set aside nor written over; progress stays in memory, with a notice. */
+START_TEST(test_progress_file_is_a_directory)
+{
+	struct progress p;
+	ck_assert_int_eq(mkdir(path_in(PROGRESS_FILE), 0700), 0);
+	progress_open(&p, dir);
+	ck_assert_int_eq(p.in_memory, 1);
+	ck_assert_msg(strstr(progress_notice(&p), strerror(EISDIR)), "notice '%s'",
+		      progress_notice(&p));
+	progress_complete(&p, "two-dpcs", 1, 1, 1);
+	ck_assert_int_eq(progress_save(&p), -1);
+	ck_assert(is_done(&p, "two-dpcs"));
+	progress_close(&p);
+	struct stat st;
+	ck_assert_int_eq(stat(path_in(PROGRESS_FILE), &st), 0);
+	ck_assert(S_ISDIR(st.st_mode));
+	ck_assert_int_eq(pfx_count_prefixed(dir, PROGRESS_FILE ".damaged-"), 0);
+	ck_assert_int_eq(temps_left(), 0);
+}
+END_TEST
+
 Suite *progress_faults_suite(void)
 {
 	Suite *s = suite_create("progress_faults");
@@ -645,6 +694,8 @@ Suite *progress_faults_suite(void)
 	tcase_add_test(tc, test_truncated_at_every_offset);
 	tcase_add_test(tc, test_random_byte_damage);
 	tcase_add_test(tc, test_set_aside_names_never_collide);
+	tcase_add_test(tc, test_crlf_file_recovered);
+	tcase_add_test(tc, test_progress_file_is_a_directory);
 	suite_add_tcase(s, tc);
 	return s;
 }

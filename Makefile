@@ -430,7 +430,7 @@ help:
 	@echo "  check-lessons   dpctutor --check on every lesson"
 	@echo "  check-spin      the Spin oracle against --explore on the two-DPC scenario"
 	@echo "  check-ui        the terminal UI driven in tmux (tests/ui/; plain build,"
-	@echo "                  and $(HOOKS_BIN) for the crash-while-drawing test)"
+	@echo "                  with $(HOOKS_BIN) for the crash test)"
 	@echo "  check-install   make install/uninstall into a temporary PREFIX, then run it"
 	@echo "  bench           print the benchmark figures (never pass/fail on time)"
 	@echo "  check-layering  check that engine/ and include/ use no curses or Lua"

@@ -290,6 +290,21 @@ bench: $(BENCH_BINS) $(PROGRAMS)
 $(TUTOR_BIN): $(BUILD)/tutor/main.o $(TUTOR_LIB) $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(BUILD)/tutor/main.o $(TUTOR_LIB) $(LIB) $(TUTOR_LIBS) $(LDLIBS)
 
+# The test build of dpctutor for tests/ui/t_faults.sh: the same objects
+# but ui_term.c, compiled again with -DDT_TEST_HOOKS (the crash in the
+# middle of drawing, armed by DPCTUTOR_TEST_CRASH_DRAW).  Its object comes
+# before the archive, so the linker never takes the archive's ui_term.o.
+# check-ui builds it; install never does.
+HOOKS_BIN := $(BUILD)/dpctutor-test-hooks
+HOOKS_OBJ := $(BUILD)/tutor/ui_term-test-hooks.o
+DEPFILES += $(HOOKS_OBJ:.o=.d)
+$(HOOKS_OBJ): tutor/ui_term.c $(FLAGS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) -DDT_TEST_HOOKS -Itutor $(TUTOR_CFLAGS) $(ALL_CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+$(HOOKS_BIN): $(BUILD)/tutor/main.o $(HOOKS_OBJ) $(TUTOR_LIB) $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(BUILD)/tutor/main.o $(HOOKS_OBJ) $(TUTOR_LIB) $(LIB) $(TUTOR_LIBS) $(LDLIBS)
+
 -include $(DEPFILES)
 
 # ---------------------------------------------------------------------------
@@ -343,7 +358,7 @@ check-exports: $(TUTOR_BIN)
 	env $(TEST_ENV) bash tests/check-exports.sh ./$(TUTOR_BIN)
 
 # The real dpctutor driven in tmux (tests/ui/): keys in, screens out.
-check-ui: $(TUTOR_BIN)
+check-ui: $(TUTOR_BIN) $(HOOKS_BIN)
 	@command -v tmux >/dev/null 2>&1 || { \
 		echo "check-ui: tmux is not installed; install it with \`make deps\` (Debian package tmux)" >&2; \
 		exit 1; }
@@ -439,7 +454,8 @@ help:
 	@echo "  check-attacks   the sandbox attack suite (tests/attacks/; not under valgrind)"
 	@echo "  check-spin      the Spin oracle against --explore on the two-DPC scenario"
 	@echo "  check-exports   --trace JSON read back, --timeline against its golden files"
-	@echo "  check-ui        the terminal UI driven in tmux (tests/ui/; plain build)"
+	@echo "  check-ui        the terminal UI driven in tmux (tests/ui/; plain build,"
+	@echo "                  with $(HOOKS_BIN) for the crash test)"
 	@echo "  check-install   make install/uninstall into a temporary PREFIX, then run it"
 	@echo "  bench           print the benchmark figures (never pass/fail on time)"
 	@echo "  check-layering  check that engine/ and include/ use no curses or Lua"

@@ -20,6 +20,7 @@
 #include <dirent.h>
 #include <stdbool.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -266,6 +267,26 @@ static void bound(const struct cli *c, const char *lesson)
 /* A transcript keeps its first PLAIN_MAX_EVENTS engine events: a lesson
  * that steps ten million times must not write ten million lines. */
 #define PLAIN_MAX_EVENTS 20000u
+
+/* Why the tutor cannot take the terminal: NULL when standard input and
+ * output both are one, else which stream is closed or something else. */
+static const char *no_terminal(void)
+{
+	static const struct {
+		int fd;
+		const char *closed, *other;
+	} streams[] = {
+		{ STDIN_FILENO, "standard input is closed", "standard input is not a terminal" },
+		{ STDOUT_FILENO, "standard output is closed", "standard output is not a terminal" },
+	};
+	for (size_t i = 0; i < sizeof(streams) / sizeof(streams[0]); i++) {
+		if (fcntl(streams[i].fd, F_GETFD) < 0 && errno == EBADF)
+			return streams[i].closed;
+		if (!isatty(streams[i].fd))
+			return streams[i].other;
+	}
+	return NULL;
+}
 
 static void plain_line(void *ctx, enum story_line_kind kind, const char *text)
 {
@@ -591,9 +612,10 @@ int main(int argc, char **argv)
 		if (c.trace_file || c.timeline)
 			return c.replay ? export_replay(path, &c, c.replay, "replay")
 					: export_story(path, &c);
-		if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-			fprintf(stderr, "dpctutor: the tutor needs a terminal (for a transcript: "
-				"dpctutor --plain %s)\n", argv[optind] ? argv[optind] : "LESSON");
+		const char *why = no_terminal();
+		if (why) {
+			fprintf(stderr, "dpctutor: %s: the tutor needs a terminal (for a transcript: "
+				"dpctutor --plain %s)\n", why, argv[optind] ? argv[optind] : "LESSON");
 			return 2;
 		}
 		struct ui_options uo = {

@@ -3,6 +3,7 @@
  * damaged file, the in-memory fallback (see progress.h for the rules a
  * save follows; progress_text.c reads and writes the lines).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -79,33 +80,6 @@ struct progress_lesson *progress_find(struct progress *p, const char *id, int cr
 	return l;
 }
 
-/* Read the whole file (NUL-terminated, malloc'd); NULL with errno. */
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	size_t cap = 4096, n = 0, got;
-	char *buf = malloc(cap);
-	while (buf && (got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-		n += got;
-		if (n == cap - 1) {
-			char *b = realloc(buf, cap * 2);
-			if (!b) {
-				free(buf);
-				buf = NULL;
-				break;
-			}
-			buf = b;
-			cap *= 2;
-		}
-	}
-	fclose(f);
-	if (buf)
-		buf[n] = '\0';
-	return buf;
-}
-
 /* ---- the directory, the lock, a damaged file ------------------------------ */
 
 static void path_of(const struct progress *p, const char *name, char *buf, size_t size)
@@ -139,9 +113,10 @@ static int make_dirs(const char *dir)
 static void go_in_memory(struct progress *p, const char *what, int err)
 {
 	p->in_memory = 1;
+	/* The reason before the path: a narrow status line still shows it. */
 	snprintf(p->notice, sizeof(p->notice),
-		 "progress is kept in memory only: cannot %s %.200s (%s)", what, p->dir,
-		 strerror(err));
+		 "progress is kept in memory only (%s): cannot %s %.200s", strerror(err), what,
+		 p->dir);
 }
 
 /* The exclusive lock that serialises savers: a descriptor, or -1. */
@@ -174,63 +149,154 @@ static void unlock_dir(int fd)
 	close(fd);
 }
 
-/* Rename a file that does not parse out of the way, with a notice. */
-static void set_aside(struct progress *p)
+/* Rename a file that does not parse out of the way, with a notice.  The
+ * name is new (a second damaged file in the same second gets "-2", ...)
+ * so that no earlier damaged file is replaced; under the lock, no other
+ * dpctutor can take the name between the check and the rename. */
+static void set_aside(struct progress *p, unsigned salvaged)
 {
-	char from[1100], to[1200], stamp[32];
+	char from[1100], to[1200], stamp[32], saved[64] = "";
 	time_t now = time(NULL);
 	struct tm tm;
+	struct stat st;
 	gmtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
 	path_of(p, PROGRESS_FILE, from, sizeof(from));
 	snprintf(to, sizeof(to), "%s/" PROGRESS_FILE ".damaged-%s", p->dir, stamp);
+	for (unsigned i = 2; lstat(to, &st) == 0 && i < 1000; i++)
+		snprintf(to, sizeof(to), "%s/" PROGRESS_FILE ".damaged-%s-%u", p->dir, stamp, i);
+	if (salvaged) /* first, where a narrow status line still shows it */
+		snprintf(saved, sizeof(saved), " (%u whole lesson line%s recovered)", salvaged,
+			 salvaged == 1 ? "" : "s");
 	if (rename(from, to) == 0)
 		snprintf(p->notice, sizeof(p->notice),
-			 "the progress file did not read back; it was set aside as %.200s", to);
+			 "the progress file did not read back%s; it was set aside as %.200s", saved,
+			 to);
 	else
 		snprintf(p->notice, sizeof(p->notice),
 			 "the progress file %.200s did not read back and cannot be moved (%s)",
 			 from, strerror(errno));
 }
 
-/* The file into p (under the lock): 0, or -1 when it had to be set aside. */
+/* The results of read_locked. */
+enum { READ_OK = 0, READ_SET_ASIDE = 1, READ_FAILED = -1 };
+
+/* The file into p (under the lock): READ_OK (also for no file yet);
+ * READ_SET_ASIDE when it did not parse (p then holds what could be
+ * salvaged from it, and a notice); READ_FAILED, with a notice and no
+ * records, when it cannot be read at all (then it must not be written:
+ * what it holds is unknown). */
 static int read_locked(struct progress *p)
 {
 	char path[1100];
 	path_of(p, PROGRESS_FILE, path, sizeof(path));
-	char *text = slurp(path);
+	size_t len;
+	char *text = progress_slurp(path, &len);
 	if (!text) {
+		int err = errno;
 		progress_forget_all(p);
-		return errno == ENOENT ? 0 : -1;
+		if (err == ENOENT)
+			return READ_OK;
+		snprintf(p->notice, sizeof(p->notice),
+			 "progress is kept in memory only (%s): cannot read %.200s", strerror(err),
+			 path);
+		return READ_FAILED;
 	}
-	int rc = progress_parse(p, text);
+	char *copy = malloc(len + 1);
+	if (copy)
+		memcpy(copy, text, len + 1);
+	/* A NUL byte (a block of zeros from a crash, say) is damage too; the
+	 * salvage reads on past it, as a line break. */
+	int rc = strlen(text) == len ? progress_parse(p, text) : -1;
 	free(text);
-	if (rc)
-		set_aside(p);
-	return rc;
+	if (rc == 0) {
+		free(copy);
+		return READ_OK;
+	}
+	for (size_t i = 0; copy && i < len; i++)
+		if (copy[i] == '\0')
+			copy[i] = '\n';
+	set_aside(p, copy ? progress_salvage(p, copy) : 0);
+	free(copy);
+	return READ_SET_ASIDE;
 }
 
-/* Write p to the file (under the lock): temp file, fsync, rename. */
+/* Remove the temporary files of savers killed before their rename (under
+ * the lock: no saver is writing one now) but mine, which is truncated. */
+static void remove_stale_temps(const struct progress *p, const char *mine)
+{
+	DIR *d = opendir(p->dir);
+	struct dirent *e;
+	const char *prefix = PROGRESS_FILE ".tmp-";
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		char path[1400];
+		if (strncmp(e->d_name, prefix, strlen(prefix)) != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", p->dir, e->d_name);
+		if (strcmp(path, mine) != 0)
+			unlink(path);
+	}
+	closedir(d);
+}
+
+/* p's records as the text of a whole file (malloc'd), or NULL. */
+static char *file_text(const struct progress *p, size_t *len)
+{
+	char *buf = NULL;
+	FILE *f = open_memstream(&buf, len);
+	if (!f)
+		return NULL;
+	int bad = fprintf(f, PROGRESS_MAGIC "\n") < 0;
+	for (unsigned i = 0; i < p->n && !bad; i++)
+		bad = progress_write_lesson(f, &p->l[i]);
+	bad = bad || fprintf(f, "end %u\n", p->n) < 0;
+	if (fclose(f) || bad) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+/* Write p to the file (under the lock): temp file, fsync, rename.  The old
+ * file stays whole until the rename, so a failure or a death at any point
+ * leaves it or the new one, never a mixture. */
 static int write_locked(struct progress *p)
 {
 	char path[1100], tmp[1200];
 	path_of(p, PROGRESS_FILE, path, sizeof(path));
 	snprintf(tmp, sizeof(tmp), "%s.tmp-%ld", path, (long)getpid());
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
-	if (!f) {
-		if (fd >= 0)
-			close(fd);
+	remove_stale_temps(p, tmp);
+	size_t len = 0;
+	char *text = file_text(p, &len);
+	if (!text) {
+		go_in_memory(p, "write to", ENOMEM);
+		return -1;
+	}
+	int fd = progress_injected(PROGRESS_CALL_OPEN) ? -1
+		: open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		free(text);
 		go_in_memory(p, "write to", errno);
 		return -1;
 	}
-	int bad = fprintf(f, PROGRESS_MAGIC "\n") < 0;
-	for (unsigned i = 0; i < p->n && !bad; i++)
-		bad = progress_write_lesson(f, &p->l[i]);
-	bad = bad || fprintf(f, "end %u\n", p->n) < 0 || fflush(f) || fsync(fd);
+	int bad = progress_write_lines(fd, text, len) || progress_injected(PROGRESS_CALL_FSYNC) ||
+		  fsync(fd);
 	int err = errno;
-	if (fclose(f) || bad || rename(tmp, path)) {
-		err = bad ? err : errno;
+	free(text);
+	int close_err = progress_injected(PROGRESS_CALL_CLOSE);
+	if (close(fd) && !close_err)
+		close_err = errno;
+	if (!bad && close_err) {
+		bad = 1;
+		err = close_err;
+	}
+	if (!bad && (progress_injected(PROGRESS_CALL_RENAME) || rename(tmp, path))) {
+		bad = 1;
+		err = errno;
+	}
+	if (bad) {
 		unlink(tmp);
 		go_in_memory(p, "write to", err);
 		return -1;
@@ -238,7 +304,8 @@ static int write_locked(struct progress *p)
 	/* The rename itself is durable once the directory is synced. */
 	int dfd = open(p->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd >= 0) {
-		fsync(dfd);
+		if (!progress_injected(PROGRESS_CALL_SYNCDIR))
+			fsync(dfd);
 		close(dfd);
 	}
 	return 0;
@@ -263,13 +330,17 @@ void progress_open(struct progress *p, const char *dir)
 		/* Nothing can be written; what is there may still be read. */
 		char path[1100];
 		path_of(p, PROGRESS_FILE, path, sizeof(path));
-		char *text = slurp(path);
+		char *text = progress_slurp(path, NULL);
 		if (text && progress_parse(p, text))
 			progress_forget_all(p);
 		free(text);
 		return;
 	}
-	read_locked(p);
+	int rc = read_locked(p);
+	if (rc == READ_SET_ASIDE && p->n)
+		write_locked(p); /* what was recovered is on disk again at once */
+	else if (rc == READ_FAILED)
+		p->in_memory = 1;
 	unlock_dir(fd);
 }
 
@@ -377,7 +448,9 @@ static void merge_all(struct progress *file, const struct progress *mine)
 /* The file's records in `file`, merged with mine; mine becomes the result. */
 static int save_with(struct progress *p, const char *reset_id, int reset_all)
 {
-	if (p->in_memory || !p->dir[0])
+	/* No directory at all: in memory for good.  Otherwise every save tries
+	 * again, so that a disk that was full once loses nothing later. */
+	if (!p->dir[0])
 		return p->in_memory ? -1 : 0;
 	int fd = lock_dir(p);
 	if (fd < 0)
@@ -385,8 +458,14 @@ static int save_with(struct progress *p, const char *reset_id, int reset_all)
 	struct progress file;
 	memset(&file, 0, sizeof(file));
 	snprintf(file.dir, sizeof(file.dir), "%s", p->dir);
-	if (read_locked(&file))
+	int rd = read_locked(&file);
+	if (rd == READ_FAILED) {
+		/* What the file holds is unknown: writing would lose it. */
+		unlock_dir(fd);
 		snprintf(p->notice, sizeof(p->notice), "%s", file.notice);
+		p->in_memory = 1;
+		return -1;
+	}
 	merge_all(&file, p);
 	for (unsigned i = 0; i < file.n; i++) {
 		struct progress_lesson *l = &file.l[i];
@@ -398,14 +477,19 @@ static int save_with(struct progress *p, const char *reset_id, int reset_all)
 		l->best_score = l->best_asked = 0;
 	}
 	int rc = write_locked(&file);
-	if (rc)
-		snprintf(p->notice, sizeof(p->notice), "%s", file.notice);
 	unlock_dir(fd);
 	if (rc) {
+		snprintf(p->notice, sizeof(p->notice), "%s", file.notice);
 		p->in_memory = 1;
 		progress_forget_all(&file);
 		return -1;
 	}
+	if (p->in_memory) { /* written again: the in-memory notice is over */
+		p->in_memory = 0;
+		p->notice[0] = '\0';
+	}
+	if (rd == READ_SET_ASIDE)
+		snprintf(p->notice, sizeof(p->notice), "%s", file.notice);
 	progress_forget_all(p);
 	p->l = file.l;
 	p->n = file.n;
@@ -430,9 +514,7 @@ int progress_reset(struct progress *p, const char *id)
 		l->best_score = l->best_asked = 0;
 		l->dirty = 0;
 		if (p->in_memory)
-			l->gen++;
+			l->gen++; /* should a later save get through */
 	}
-	if (p->in_memory)
-		return -1;
 	return save_with(p, id, id == NULL);
 }

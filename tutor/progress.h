@@ -16,10 +16,14 @@
  * generation, so a process that still remembers the old progress cannot
  * bring it back.
  *
- * A file that does not parse (damaged, cut short) is set aside as
- * progress.damaged-YYYYMMDD-HHMMSS and progress starts empty; a directory
- * that cannot be written leaves progress in memory.  Both leave a one-line
- * notice for the UI (progress_notice).  No curses here: plain POSIX.
+ * A file that does not parse (damaged, cut short, a NUL byte in it) is
+ * set aside as progress.damaged-YYYYMMDD-HHMMSS (with "-2", "-3", ... when
+ * that name is taken), and the lesson lines in it that are whole and
+ * well-formed are recovered and written back at once.  A directory that
+ * cannot be written, a full disk or a failing write leaves progress in
+ * memory, and every later save tries again; a file that exists but cannot
+ * be read is never written over.  Each leaves a one-line notice for the UI
+ * (progress_notice).  No curses here: plain POSIX.
  *
  * The format, version 1 (fields separated by one space, sched last since
  * a schedule has spaces of its own):
@@ -101,7 +105,8 @@ void progress_set_resume(struct progress *p, const char *id, uint32_t hash,
 enum progress_mark progress_mark_of(const struct progress_lesson *l, uint32_t hash);
 
 /* Merge into the file (flock, re-read, merge, temp file, fsync, rename).
- * 0, or -1 with a notice (progress stays in memory). */
+ * 0, or -1 with a notice (progress stays in memory; the next save tries
+ * again, and its success clears the in-memory notice). */
 int progress_save(struct progress *p);
 /* Forget lesson id (NULL: every lesson) in the file and here. */
 int progress_reset(struct progress *p, const char *id);

@@ -195,3 +195,29 @@ int progress_parse(struct progress *p, char *text)
 	return -1;
 }
 
+
+unsigned progress_salvage(struct progress *p, char *text)
+{
+	progress_forget_all(p);
+	for (char *line = text, *nl; (nl = strchr(line, '\n')); line = nl + 1) {
+		struct progress_lesson l, *to;
+		*nl = '\0';
+		if (nl > line && nl[-1] == '\r')
+			nl[-1] = '\0'; /* a file that went through an editor for CRLF */
+		if (strncmp(line, "lesson ", 7) != 0)
+			continue;
+		if (parse_lesson(line, &l)) {
+			progress_resume_clear(&l.resume);
+			continue;
+		}
+		if ((to = progress_find(p, l.id, 0))) {
+			progress_merge(to, &l);
+			progress_resume_clear(&l.resume);
+		} else if ((to = progress_find(p, l.id, 1))) {
+			*to = l;
+		} else {
+			progress_resume_clear(&l.resume);
+		}
+	}
+	return p->n;
+}

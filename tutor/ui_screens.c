@@ -229,9 +229,18 @@ void ui_small_draw(struct ui *u)
 		snprintf(lines[2], sizeof(lines[2]), "(%d more %s%s)", cols ? cols : rows,
 			 cols ? "column" : "row", (cols ? cols : rows) == 1 ? "" : "s");
 	snprintf(lines[3], sizeof(lines[3]), "q quits.");
+	int n = 4;
+	if (g->w < (int)strlen(lines[0])) {
+		/* Too narrow for the sentences (a split pane, 10x5): the gist,
+		 * in lines of at most 10 columns. */
+		snprintf(lines[0], sizeof(lines[0]), "need 80x24");
+		snprintf(lines[1], sizeof(lines[1]), "now %dx%d", g->w, g->h);
+		snprintf(lines[2], sizeof(lines[2]), "q quits");
+		n = 3;
+	}
 	static const enum ui_style style[] = { UI_S_BOLD, UI_S_NORMAL, UI_S_NORMAL, UI_S_DIM };
-	int y = g->h > 4 ? (g->h - 4) / 2 : 0;
-	for (int i = 0; i < 4; i++) {
+	int y = g->h > n ? (g->h - n) / 2 : 0;
+	for (int i = 0; i < n; i++) {
 		int len = (int)strlen(lines[i]);
 		ui_put(g, len < g->w ? (g->w - len) / 2 : 0, y + i, style[i], lines[i]);
 	}

@@ -38,6 +38,7 @@
 #include <errno.h>
 #include <langinfo.h>
 #include <locale.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -203,6 +204,10 @@ static struct {
 	bool have_old_stack;
 	enum ui_mouse mouse; /* the last click */
 	int mouse_x, mouse_y;
+	bool hung_up; /* the terminal went away under a blocking read */
+#ifdef DT_TEST_HOOKS
+	long crash_frame, frames; /* DPCTUTOR_TEST_CRASH_DRAW: see the hook */
+#endif
 } term;
 
 /* ------------------------------------------------------------------ */
@@ -360,6 +365,55 @@ static void build_restore(void)
 }
 
 /* ------------------------------------------------------------------ */
+/* The test build's crash in the middle of drawing */
+
+#ifdef DT_TEST_HOOKS
+/*
+ * A crash in the middle of drawing, for tests/ui/t_faults.sh.  Compiled
+ * only into the test build (-DDT_TEST_HOOKS: `make
+ * build/plain/dpctutor-test-hooks`, which check-ui builds), never into
+ * the dpctutor that is installed; there DPCTUTOR_TEST_CRASH_DRAW=N (N >=
+ * 1) makes frame N crash half-way down the screen: the rows drawn so far
+ * are sent, then reverse video and the first half of a UTF-8 character go
+ * straight to the terminal, and a store through a null pointer dies of
+ * SIGSEGV, as a real bug in a drawing routine would.  The terminal is
+ * then left as badly as it can be, with attributes on and a character
+ * cut in two, and the SIGSEGV handler must still give it back.
+ */
+static void test_hook_arm(void)
+{
+	const char *n = getenv("DPCTUTOR_TEST_CRASH_DRAW");
+
+	term.frames = 0;
+	term.crash_frame = n != NULL ? strtol(n, NULL, 10) : 0;
+}
+
+static void test_hook_mid_draw(void)
+{
+	static const char torn[] = "\033[7m\xe2\x94";
+	/* volatile twice: the compiler can neither see NULL nor drop the store */
+	volatile int *volatile nowhere = NULL;
+
+	if (term.crash_frame <= 0 || term.frames != term.crash_frame)
+		return;
+	wnoutrefresh(stdscr);
+	doupdate();
+	fflush(stdout);
+	if (write(STDOUT_FILENO, torn, sizeof torn - 1) < 0)
+		return;
+	*nowhere = 1;
+}
+#else
+static void test_hook_arm(void)
+{
+}
+
+static void test_hook_mid_draw(void)
+{
+}
+#endif
+
+/* ------------------------------------------------------------------ */
 /* Opening and closing */
 
 static bool locale_is_utf8(void)
@@ -440,6 +494,8 @@ int ui_term_open(const struct ui_term_options *o)
 	term.mouse = UI_MOUSE_NONE;
 	build_restore();
 	sig.quit = 0;
+	term.hung_up = false;
+	test_hook_arm();
 	sig.armed = 1;
 	install_handlers();
 	if (!term.at_exit)
@@ -470,7 +526,7 @@ bool ui_term_color(void)
 
 bool ui_term_quit_requested(void)
 {
-	return sig.quit != 0;
+	return sig.quit != 0 || term.hung_up;
 }
 
 const char *ui_term_strerror(int rc)
@@ -531,11 +587,17 @@ void ui_term_blit(const struct ui_grid *g)
 
 	if (term.screen == NULL)
 		return;
+#ifdef DT_TEST_HOOKS
+	term.frames++;
+#endif
 	getmaxyx(stdscr, rows, cols);
 	werase(stdscr);
-	for (int y = 0; y < rows && y < g->h; y++)
+	for (int y = 0; y < rows && y < g->h; y++) {
+		if (y == rows / 2)
+			test_hook_mid_draw();
 		for (int x = 0; x < cols && x < g->w; x++)
 			draw_cell(x, y, &g->cells[(size_t)y * (size_t)g->w + (size_t)x]);
+	}
 	wnoutrefresh(stdscr);
 	doupdate();
 }
@@ -567,18 +629,38 @@ static bool read_mouse(void)
 	return true;
 }
 
+/*
+ * After a blocking read came back with nothing: is the terminal gone?  A
+ * closed terminal window normally sends SIGHUP, but under nohup (or with
+ * SIGHUP ignored some other way) the process lives on and every read
+ * fails at once; without this check the main loop would spin on them,
+ * using a whole CPU, forever.
+ */
+static bool input_gone(void)
+{
+	struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN, .revents = 0 };
+
+	if (poll(&pfd, 1, 0) < 0)
+		return errno != EINTR;
+	return (pfd.revents & (POLLHUP | POLLERR | POLLNVAL)) != 0;
+}
+
 int ui_term_getkey(int timeout_ms)
 {
 	int key;
 
 	if (term.screen == NULL)
 		return UI_KEY_NONE;
-	if (sig.quit)
+	if (sig.quit || term.hung_up)
 		return UI_KEY_QUIT;
 	timeout(timeout_ms < 0 ? -1 : timeout_ms);
 	key = getch();
 	if (sig.quit)
 		return UI_KEY_QUIT;
+	if (key == ERR && timeout_ms < 0 && input_gone()) {
+		term.hung_up = true;
+		return UI_KEY_QUIT;
+	}
 	if (key == KEY_MOUSE)
 		return read_mouse() ? KEY_MOUSE : UI_KEY_NONE;
 	return key == ERR ? UI_KEY_NONE : key;

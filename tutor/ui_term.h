@@ -114,14 +114,17 @@ void ui_term_blit(const struct ui_grid *g);
 /*
  * The next key, waiting at most timeout_ms (negative: until there is
  * one): a character, a UI_KEY_* value, UI_KEY_NONE when the time passed,
- * or UI_KEY_QUIT once SIGINT or SIGTERM arrived.
+ * or UI_KEY_QUIT once SIGINT or SIGTERM arrived or the terminal went away
+ * (a blocking read that fails with standard input hung up, as under
+ * nohup when the window is closed).
  */
 int ui_term_getkey(int timeout_ms);
 
 /* The last UI_KEY_MOUSE: what happened, and at which cell (*x, *y). */
 enum ui_mouse ui_term_mouse(int *x, int *y);
 
-/* True once SIGINT or SIGTERM arrived (ui_term_getkey reports it too). */
+/* True once SIGINT or SIGTERM arrived or the terminal went away
+ * (ui_term_getkey reports it too). */
 bool ui_term_quit_requested(void);
 
 /* A key's name for the help screen and footer: "q", "Up", "F1", "Ctrl-L". */

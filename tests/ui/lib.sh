@@ -38,6 +38,8 @@
 #   pane_format FORMAT     a tmux format of the current pane (#{pane_dead})
 #   wait_exit              until the program has exited; its status goes to
 #                          UI_EXIT_STATUS (128+N: killed by signal N)
+#   expect_pane_restored   the pane is off the alternate screen, the cursor
+#                          shows, keypad and mouse modes are off
 #   press KEY              send KEY, wait until the screen changes
 #   press_until KEY TEXT [MAX]  press KEY until TEXT shows (MAX presses)
 #   step_of                "N M" from the title's "step N/M" (last capture)
@@ -480,6 +482,15 @@ wait_exit() {
 		sleep 0.05
 	done
 	UI_EXIT_STATUS=$(cat "$f")
+}
+
+# expect_pane_restored: what curses turned on is off again (tmux's view
+# of the pane's modes; the termios modes need `stty -a` in the pane).
+expect_pane_restored() {
+	local flags want
+	flags=$(pane_format 'alternate_on=#{alternate_on} cursor_flag=#{cursor_flag} keypad_flag=#{keypad_flag} keypad_cursor_flag=#{keypad_cursor_flag} mouse_any_flag=#{mouse_any_flag} mouse_standard_flag=#{mouse_standard_flag} mouse_button_flag=#{mouse_button_flag} mouse_sgr_flag=#{mouse_sgr_flag}')
+	want="alternate_on=0 cursor_flag=1 keypad_flag=0 keypad_cursor_flag=0 mouse_any_flag=0 mouse_standard_flag=0 mouse_button_flag=0 mouse_sgr_flag=0"
+	[ "$flags" = "$want" ] || fail "the terminal is not restored: $flags (want $want)"
 }
 
 # press KEY: send KEY and wait until the screen differs from before it.

@@ -155,7 +155,7 @@ progress_damaged_file() {
 progress_unwritable_dir() {
 	printf 'not a directory\n' >"$UI_TEST_TMP/plain"
 	start -e DPCTUTOR_LESSONS="$UI_ROOT/tests/lessons/frozen" -e XDG_STATE_HOME="$UI_TEST_TMP/plain" run1
-	wait_for "progress is kept in memory only: cannot create $UI_TMP/"
+	wait_for "progress is kept in memory only (Not a directory): cannot create $UI_TMP/"
 	send Down Enter
 	wait_for "dpctutor: Queued once until it runs"
 	press_until Space "step 4/4" 8

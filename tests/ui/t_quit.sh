@@ -27,10 +27,7 @@ quit_check_restored() {
 	wait_gone "dpctutor: Queued once until it runs"
 	QUIT_RC=$(grep -oE '^exitcode=[0-9]+' <<<"$UI_LAST" | tail -n 1)
 	QUIT_RC=${QUIT_RC#exitcode=}
-	local flags want
-	flags=$(pane_format 'alternate_on=#{alternate_on} cursor_flag=#{cursor_flag} keypad_flag=#{keypad_flag} keypad_cursor_flag=#{keypad_cursor_flag} mouse_any_flag=#{mouse_any_flag} mouse_standard_flag=#{mouse_standard_flag} mouse_button_flag=#{mouse_button_flag} mouse_sgr_flag=#{mouse_sgr_flag}')
-	want="alternate_on=0 cursor_flag=1 keypad_flag=0 keypad_cursor_flag=0 mouse_any_flag=0 mouse_standard_flag=0 mouse_button_flag=0 mouse_sgr_flag=0"
-	[ "$flags" = "$want" ] || fail "the terminal is not restored: $flags (want $want)"
+	expect_pane_restored
 	# The modes, in the pane itself.
 	send_text "stty -a | tr ' ;' '\\n\\n' | grep -xE -- '-?(icanon|echo|isig|icrnl|opost)' | tr '\\n' ' ' | sed 's/^/mo''des: /'; echo"
 	send Enter

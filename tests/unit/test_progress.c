@@ -11,7 +11,6 @@
  * Every test works in its own fresh directory under /tmp (mkdtemp) and
  * passes it to progress_open, so the real ~/.local/state is never read.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +20,7 @@
 #include <unistd.h>
 
 #include "progress.h"
+#include "progress_fx.h"
 #include "testutil.h"
 
 #define SCHED "v1 lesson=two-dpcs@0000abcd cpus=2 seed=7: e(nic)@0 0*3 1"
@@ -29,40 +29,17 @@ static char dir[64];
 
 static void setup(void)
 {
-	snprintf(dir, sizeof(dir), "/tmp/dt_progress_XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-}
-
-/* rm -r dir (one level: the tests create no subdirectories but "sub"). */
-static void remove_tree(const char *d)
-{
-	DIR *dp = opendir(d);
-	struct dirent *e;
-	if (!dp)
-		return;
-	while ((e = readdir(dp))) {
-		char p[512];
-		if (e->d_name[0] == '.' && (!e->d_name[1] || e->d_name[1] == '.'))
-			continue;
-		snprintf(p, sizeof(p), "%s/%s", d, e->d_name);
-		if (unlink(p))
-			remove_tree(p);
-	}
-	closedir(dp);
-	rmdir(d);
+	pfx_make_dir(dir, sizeof(dir));
 }
 
 static void teardown(void)
 {
-	remove_tree(dir);
+	pfx_remove_tree(dir);
 }
 
 static void write_text(const char *path, const char *text)
 {
-	FILE *f = fopen(path, "w");
-	ck_assert_ptr_nonnull(f);
-	ck_assert_int_ge(fputs(text, f), 0);
-	ck_assert_int_eq(fclose(f), 0);
+	pfx_write_file(path, text, strlen(text));
 }
 
 static char *file_path(const char *name)
@@ -72,17 +49,9 @@ static char *file_path(const char *name)
 	return p;
 }
 
-/* How many entries of dir start with prefix. */
 static int count_prefixed(const char *prefix)
 {
-	DIR *dp = opendir(dir);
-	struct dirent *e;
-	int n = 0;
-	ck_assert_ptr_nonnull(dp);
-	while ((e = readdir(dp)))
-		n += strncmp(e->d_name, prefix, strlen(prefix)) == 0;
-	closedir(dp);
-	return n;
+	return pfx_count_prefixed(dir, prefix);
 }
 
 static struct progress_resume sample_resume(void)
@@ -293,7 +262,9 @@ START_TEST(test_reset_beats_a_stale_writer)
 }
 END_TEST
 
-static void expect_set_aside(const char *text)
+/* text is set aside; `recovered` of its lesson lines were whole and are
+ * kept (written back at once, so the file exists only when there are). */
+static void expect_set_aside(const char *text, unsigned recovered)
 {
 	struct progress p;
 	write_text(file_path(PROGRESS_FILE), text);
@@ -301,10 +272,12 @@ static void expect_set_aside(const char *text)
 	ck_assert_msg(strstr(progress_notice(&p), "set aside as") != NULL, "notice: '%s'",
 		      progress_notice(&p));
 	ck_assert_msg(strchr(progress_notice(&p), '\n') == NULL, "the notice is one line");
-	ck_assert_uint_eq(p.n, 0);
+	ck_assert_msg(!recovered == !strstr(progress_notice(&p), "recovered"), "notice: '%s'",
+		      progress_notice(&p));
+	ck_assert_uint_eq(p.n, recovered);
 	ck_assert_int_eq(p.in_memory, 0);
 	ck_assert_int_eq(count_prefixed(PROGRESS_FILE ".damaged-"), 1);
-	ck_assert_int_eq(access(file_path(PROGRESS_FILE), F_OK), -1);
+	ck_assert_int_eq(access(file_path(PROGRESS_FILE), F_OK), recovered ? 0 : -1);
 	/* And saving works again from scratch. */
 	progress_complete(&p, "two-dpcs", 1, 1, 1);
 	ck_assert_int_eq(progress_save(&p), 0);
@@ -317,15 +290,16 @@ static void expect_set_aside(const char *text)
 
 START_TEST(test_damaged_file_set_aside)
 {
-	expect_set_aside("this is not a progress file\n\x01\x02");
+	expect_set_aside("this is not a progress file\n\x01\x02", 0);
 }
 END_TEST
 
 START_TEST(test_truncated_file_set_aside)
 {
-	/* A whole line, then the file stops: no "end" line. */
+	/* A whole line, then the file stops: no "end" line.  The whole line
+	 * is recovered. */
 	expect_set_aside("dpctutor-progress 1\n"
-			 "lesson two-dpcs gen=0 done=1 best=2/3 hash=0000abcd resume=-\n");
+			 "lesson two-dpcs gen=0 done=1 best=2/3 hash=0000abcd resume=-\n", 1);
 }
 END_TEST
 
@@ -333,7 +307,7 @@ START_TEST(test_cut_mid_line_set_aside)
 {
 	expect_set_aside("dpctutor-progress 1\n"
 			 "lesson two-dpcs gen=0 done=1 best=2/3 hash=0000abcd resume=story "
-			 "ticks=3 answers=1 cur");
+			 "ticks=3 answers=1 cur", 0);
 }
 END_TEST
 
@@ -342,7 +316,7 @@ START_TEST(test_bad_fields_set_aside)
 	/* best 4/3 (more right than asked) cannot be. */
 	expect_set_aside("dpctutor-progress 1\n"
 			 "lesson two-dpcs gen=0 done=1 best=4/3 hash=0000abcd resume=-\n"
-			 "end 1\n");
+			 "end 1\n", 0);
 }
 END_TEST
 

@@ -1,4 +1,4 @@
-# t_curriculum.sh - lessons 01-08 played through the real UI at 80x24, as
+# t_curriculum.sh - lessons 01-16 played through the real UI at 80x24, as
 # a student would: Enter follows the story, each question gets the answer
 # the engine gives (so every reveal must say "right"), and the story must
 # reach its end with every expectation met.  Lesson 08 ends in a blue
@@ -96,6 +96,11 @@ curriculum_08() {
 	expect_screen_has -r "step 19/20 +running"
 }
 
+curriculum_09() {
+	curriculum_play 09-passive-isr.lua 1 1
+	expect_screen_has "values: dpc_cpu=0 dpc_inside_call=true"
+}
+
 ui_test curriculum_01 "lesson 01 at 80x24: the tour's story to its end, both answers right"
 ui_test curriculum_02 "lesson 02 at 80x24: the story to its end, four answers right"
 ui_test curriculum_03 "lesson 03 at 80x24: the story to its end, seen = handled = 2"
@@ -104,3 +109,4 @@ ui_test curriculum_05 "lesson 05 at 80x24: the DPC follows the CPU that queued i
 ui_test curriculum_06 "lesson 06 at 80x24: two CPUs, then one CPU loses an event (total 3 of 4)"
 ui_test curriculum_07 "lesson 07 at 80x24: AutomaticSerialization loses an event to the ISR"
 ui_test curriculum_08 "lesson 08 at 80x24: the NULL handle's WDF_VIOLATION blue screen and back"
+ui_test curriculum_09 "lesson 09 at 80x24: the passive ISR at PASSIVE, its DPC inside the queuing call"

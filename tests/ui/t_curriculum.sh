@@ -106,6 +106,11 @@ curriculum_10() {
 	expect_screen_has -r "overlaps=1"
 }
 
+curriculum_11() {
+	curriculum_play 11-msi.lua 2 3 1
+	expect_screen_has -r "parallel=true"
+}
+
 ui_test curriculum_01 "lesson 01 at 80x24: the tour's story to its end, both answers right"
 ui_test curriculum_02 "lesson 02 at 80x24: the story to its end, four answers right"
 ui_test curriculum_03 "lesson 03 at 80x24: the story to its end, seen = handled = 2"
@@ -116,3 +121,4 @@ ui_test curriculum_07 "lesson 07 at 80x24: AutomaticSerialization loses an event
 ui_test curriculum_08 "lesson 08 at 80x24: the NULL handle's WDF_VIOLATION blue screen and back"
 ui_test curriculum_09 "lesson 09 at 80x24: the passive ISR at PASSIVE, its DPC inside the queuing call"
 ui_test curriculum_10 "lesson 10 at 80x24: a work item queued from PASSIVE and DIRQL, two runs at once"
+ui_test curriculum_11 "lesson 11 at 80x24: two MSI messages, MessageID by creation order, two DPCs at once"

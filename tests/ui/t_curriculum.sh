@@ -111,6 +111,33 @@ curriculum_11() {
 	expect_screen_has -r "parallel=true"
 }
 
+# Lesson 12's story ends in the watchdog's 0x133 (P1 = 1, cumulative): the
+# storm's questions come first, then the blue screen.
+curriculum_12() {
+	start -x 80 -y 24 curriculum "$UI_LESSONS/12-storms-watchdog.lua"
+	wait_for -r "$UI_FOOTER_STORY"
+	press_until Enter " 1-9 answer" 6
+	send 1
+	wait_for "right: the engine did TRUE"
+	press_until Enter " 1-9 answer" 4
+	send 2
+	wait_for "right: the engine did FALSE"
+	press_until Enter " 1-9 answer" 4
+	expect_screen_has "How does this end?"
+	send 3
+	wait_for "you: bugcheck 0x133"
+	# The outcome is known where the run ends: Enter shows the lines
+	# before it (the parameters, R36), then the crash.
+	press_until Enter "right: the engine did bugcheck 0x133" 6
+	press_until Enter "Stop code: DPC_WATCHDOG_VIOLATION" 4
+	expect_screen_has "Parameters: 0x1  0xA  0xA"
+	expect_screen_has "Rule R33"
+	send b
+	wait_gone "Stop code: DPC_WATCHDOG_VIOLATION"
+	expect_screen_has -r "step 101/102 +running"
+	expect_screen_has "values: handled=0 isr_runs=14"
+}
+
 ui_test curriculum_01 "lesson 01 at 80x24: the tour's story to its end, both answers right"
 ui_test curriculum_02 "lesson 02 at 80x24: the story to its end, four answers right"
 ui_test curriculum_03 "lesson 03 at 80x24: the story to its end, seen = handled = 2"
@@ -122,3 +149,4 @@ ui_test curriculum_08 "lesson 08 at 80x24: the NULL handle's WDF_VIOLATION blue 
 ui_test curriculum_09 "lesson 09 at 80x24: the passive ISR at PASSIVE, its DPC inside the queuing call"
 ui_test curriculum_10 "lesson 10 at 80x24: a work item queued from PASSIVE and DIRQL, two runs at once"
 ui_test curriculum_11 "lesson 11 at 80x24: two MSI messages, MessageID by creation order, two DPCs at once"
+ui_test curriculum_12 "lesson 12 at 80x24: a level-line storm ends in 0x133 (P1 = 1) and back"

@@ -138,6 +138,11 @@ curriculum_12() {
 	expect_screen_has "values: handled=0 isr_runs=14"
 }
 
+curriculum_13() {
+	curriculum_play 13-importance-targets.lua 3 2 1
+	expect_screen_has "first=urgent order=usl"
+}
+
 ui_test curriculum_01 "lesson 01 at 80x24: the tour's story to its end, both answers right"
 ui_test curriculum_02 "lesson 02 at 80x24: the story to its end, four answers right"
 ui_test curriculum_03 "lesson 03 at 80x24: the story to its end, seen = handled = 2"
@@ -150,3 +155,4 @@ ui_test curriculum_09 "lesson 09 at 80x24: the passive ISR at PASSIVE, its DPC i
 ui_test curriculum_10 "lesson 10 at 80x24: a work item queued from PASSIVE and DIRQL, two runs at once"
 ui_test curriculum_11 "lesson 11 at 80x24: two MSI messages, MessageID by creation order, two DPCs at once"
 ui_test curriculum_12 "lesson 12 at 80x24: a level-line storm ends in 0x133 (P1 = 1) and back"
+ui_test curriculum_13 "lesson 13 at 80x24: High to the head, a Medium DPC waits on another CPU, then is removed"

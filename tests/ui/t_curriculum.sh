@@ -143,6 +143,11 @@ curriculum_13() {
 	expect_screen_has "first=urgent order=usl"
 }
 
+curriculum_14() {
+	curriculum_play 14-plx-driver.lua 3 2
+	expect_screen_has -r "reads=2"
+}
+
 ui_test curriculum_01 "lesson 01 at 80x24: the tour's story to its end, both answers right"
 ui_test curriculum_02 "lesson 02 at 80x24: the story to its end, four answers right"
 ui_test curriculum_03 "lesson 03 at 80x24: the story to its end, seen = handled = 2"
@@ -156,3 +161,4 @@ ui_test curriculum_10 "lesson 10 at 80x24: a work item queued from PASSIVE and D
 ui_test curriculum_11 "lesson 11 at 80x24: two MSI messages, MessageID by creation order, two DPCs at once"
 ui_test curriculum_12 "lesson 12 at 80x24: a level-line storm ends in 0x133 (P1 = 1) and back"
 ui_test curriculum_13 "lesson 13 at 80x24: High to the head, a Medium DPC waits on another CPU, then is removed"
+ui_test curriculum_14 "lesson 14 at 80x24: the PLX9x5x pattern, an ISR on CPU 1 waits for the DPC's lock"

@@ -153,6 +153,11 @@ curriculum_15() {
 	expect_screen_has -r "masked=false overlaps=0"
 }
 
+curriculum_16() {
+	curriculum_play 16-umdf.lua 2 1
+	expect_screen_has -r "overlap=true"
+}
+
 ui_test curriculum_01 "lesson 01 at 80x24: the tour's story to its end, both answers right"
 ui_test curriculum_02 "lesson 02 at 80x24: the story to its end, four answers right"
 ui_test curriculum_03 "lesson 03 at 80x24: the story to its end, seen = handled = 2"
@@ -168,3 +173,4 @@ ui_test curriculum_12 "lesson 12 at 80x24: a level-line storm ends in 0x133 (P1 
 ui_test curriculum_13 "lesson 13 at 80x24: High to the head, a Medium DPC waits on another CPU, then is removed"
 ui_test curriculum_14 "lesson 14 at 80x24: the PLX9x5x pattern, an ISR on CPU 1 waits for the DPC's lock"
 ui_test curriculum_15 "lesson 15 at 80x24: the PCIDRV pattern, a masked device and one DPC"
+ui_test curriculum_16 "lesson 16 at 80x24: UMDF, the deferred routine in a worker on the other CPU"

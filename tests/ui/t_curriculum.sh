@@ -158,6 +158,11 @@ curriculum_16() {
 	expect_screen_has -r "overlap=true"
 }
 
+curriculum_17() {
+	curriculum_play 17-write-your-own.lua 1 3
+	expect_screen_has -r "disable_irql=5 dpc_done=1"
+}
+
 ui_test curriculum_01 "lesson 01 at 80x24: the tour's story to its end, both answers right"
 ui_test curriculum_02 "lesson 02 at 80x24: the story to its end, four answers right"
 ui_test curriculum_03 "lesson 03 at 80x24: the story to its end, seen = handled = 2"
@@ -174,3 +179,4 @@ ui_test curriculum_13 "lesson 13 at 80x24: High to the head, a Medium DPC waits 
 ui_test curriculum_14 "lesson 14 at 80x24: the PLX9x5x pattern, an ISR on CPU 1 waits for the DPC's lock"
 ui_test curriculum_15 "lesson 15 at 80x24: the PCIDRV pattern, a masked device and one DPC"
 ui_test curriculum_16 "lesson 16 at 80x24: UMDF, the deferred routine in a worker on the other CPU"
+ui_test curriculum_17 "lesson 17 at 80x24: the authoring walk-through, a verifier finding and WdfInterruptDisable"

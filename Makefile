@@ -190,7 +190,7 @@ endef
 #   CHECK_EXTRA += check-lessons check-ui
 CHECK_EXTRA ?=
 ifneq ($(wildcard tutor/main.c),)
-CHECK_EXTRA += check-lessons check-spin
+CHECK_EXTRA += check-lessons check-curriculum check-spin
 endif
 # The tmux UI tests run in the plain build only (not under ASan or valgrind).
 ifneq ($(wildcard tutor/main.c),)
@@ -202,7 +202,7 @@ endif
 endif
 CHECK_STEPS = check-layering check-unit $(CHECK_EXTRA)
 
-.PHONY: all lib run bench check check-deps check-layering check-unit check-lessons check-spin check-ui check-install unit-tests deps \
+.PHONY: all lib run bench check check-deps check-layering check-unit check-lessons curriculum check-curriculum check-spin check-ui check-install unit-tests deps \
 	clean install uninstall help FORCE
 
 all: $(LIB) $(PROGRAMS)
@@ -313,6 +313,21 @@ check-lessons: $(TUTOR_BIN)
 	@echo "lesson checks: $(TUTOR_BIN) --check lessons/*.lua"
 	env $(TEST_ENV) $(TEST_WRAPPER) ./$(TUTOR_BIN) --check $(sort $(filter-out lessons/api.lua,$(wildcard lessons/*.lua)))
 
+# docs/curriculum.md: every lesson with the rules it cites, every rule card
+# with the lessons that teach it, generated from the lessons' metadata.
+curriculum: $(TUTOR_BIN)
+	sh tools/curriculum.sh ./$(TUTOR_BIN) lessons >docs/curriculum.md.tmp; \
+		rc=$$?; mv docs/curriculum.md.tmp docs/curriculum.md; exit $$rc
+
+# Fails when docs/curriculum.md is stale or a rule card is taught by no lesson.
+check-curriculum: $(TUTOR_BIN)
+	@echo "curriculum: docs/curriculum.md against tools/curriculum.sh"
+	@sh tools/curriculum.sh ./$(TUTOR_BIN) lessons >docs/curriculum.md.new || \
+		{ rm -f docs/curriculum.md.new; exit 1; }
+	@if cmp -s docs/curriculum.md docs/curriculum.md.new; then rm -f docs/curriculum.md.new; \
+	else diff -u docs/curriculum.md docs/curriculum.md.new; rm -f docs/curriculum.md.new; \
+		echo "check-curriculum: docs/curriculum.md is stale: run make curriculum" >&2; exit 1; fi
+
 # The explorer against an independent oracle: the final states Spin finds
 # in a Promela model of the two-DPC scenario (tests/spin/).
 check-spin: $(TUTOR_BIN)
@@ -413,6 +428,7 @@ help:
 	@echo "  check           check dependencies, build and run every test"
 	@echo "  check-unit      run the unit tests only (SUITE=name runs one suite)"
 	@echo "  check-lessons   dpctutor --check on every lesson"
+	@echo "  curriculum      regenerates docs/curriculum.md (check-curriculum: fails when stale)"
 	@echo "  check-spin      the Spin oracle against --explore on the two-DPC scenario"
 	@echo "  check-ui        the terminal UI driven in tmux (tests/ui/; plain build)"
 	@echo "  check-install   make install/uninstall into a temporary PREFIX, then run it"

@@ -118,8 +118,8 @@ else
     expect(function() return s.first == "true" end, "the first queuing returned TRUE"),
     run_until(function() return s.bus_read end),
     mark("From PASSIVE_LEVEL, queued directly"),
-    "Now TOUCH, with a work item only. Its ISR runs at DIRQL, where no work item can be "
-      .. "queued directly.",
+    "Now TOUCH, with a work item only; its line goes to CPU 0. Its ISR runs at DIRQL, where "
+      .. "no work item can be queued directly (R41).",
     fire(touch, { cpu = 0 }),
     ask { "What does WdfInterruptQueueWorkItemForIsr return in the ISR?",
           about = returned("WdfInterruptQueueWorkItemForIsr"),

@@ -144,8 +144,8 @@ else
              .. "releases it (R03, R60)." },
     run_to_end(),
     expect(function() return s.reads == 2 and s.writes == 1 end, "two reads, one write completed"),
-    "The completions ran outside the lock, at DISPATCH_LEVEL. AutomaticSerialization with a "
-      .. "device-scope lock kept the two DPC runs apart, never the ISR (R42).",
+    "The completions ran outside the lock, at DISPATCH_LEVEL (R17). AutomaticSerialization "
+      .. "with a device-scope lock kept the two DPC runs apart, never the ISR (R42).",
     mark("The PLX9x5x pattern"),
   }
 end

@@ -77,7 +77,8 @@ else
     fire(dev, { cpu = 0 }),
     run_until(runs_on("EvtInterruptDpc")),
     mark("The DPC runs on CPU 0"),
-    "The DPC calls WdfInterruptEnable at DISPATCH_LEVEL: it must be called at PASSIVE. "
+    "The DPC calls WdfInterruptEnable at DISPATCH_LEVEL: it must be called from a thread at "
+      .. "PASSIVE_LEVEL (R70). "
       .. "This machine has the KMDF verifier on and a debugger attached (see switches).",
     ask { "What does the verifier's finding do here?",
           about = outcome(),

@@ -2,13 +2,13 @@
 -- A dpctutor lesson, licensed CC BY 4.0.
 lesson {
   api = 1, id = "storms-watchdog", title = "Storms and the DPC watchdog", cpus = 1,
-  rules = { "R07", "R33", "R36" },
+  rules = { "R07", "R33", "R36", "R60" },
   goal = "Watch a level-triggered ISR that forgets to acknowledge its device storm until "
       .. "the DPC watchdog stops the machine, and read bug check 0x133's parameters.",
   notes = "Ask: 'the ISR returned TRUE, so the interrupt is over?' Then show the storm.",
   tick_us = 10,
   watchdog = { single_us = 50, cumulative_us = 100 },
-  variants = { "no acknowledge", "long DPC", "acknowledge" },
+  variants = { "no acknowledge", "long DPC", "lock twice", "acknowledge" },
   bounds = { preemptions = 1, events = 2, steps = 200 },
 }
 
@@ -28,6 +28,9 @@ local status, irq = WdfInterruptCreate(dev, {
   end,
   EvtInterruptDpc = function(interrupt, device)
     WdfInterruptAcquireLock(interrupt)
+    if v == "lock twice" then
+      WdfInterruptAcquireLock(interrupt)      -- the bug: a helper takes it again (R60)
+    end
     local n = s.pending
     s.pending = 0
     WdfInterruptReleaseLock(interrupt)
@@ -50,6 +53,20 @@ if v == "long DPC" then
           why = "One DPC past its allotment: 0x133 with P1 = 0, P2 its time, P3 the "
              .. "allotment, in clock ticks (R33)." },
     "The blue screen says P1 = 0x0, P2 = 6 ticks, P3 = 5 ticks, scaled (R33).",
+    run_to_end(),
+  }
+elseif v == "lock twice" then
+  story {
+    "This variant acknowledges the device, but its DPC takes the interrupt lock twice, as "
+      .. "when a helper it calls takes the lock again.",
+    fire(dev, { cpu = 0 }),
+    ask { "How does this run end?",
+          about = outcome(),
+          choices = { "quiescent", "deadlock", "bugcheck 0x9" }, answer = "deadlock",
+          why = "The second acquire spins at DIRQL for a lock its own CPU holds, forever "
+             .. "(R60, R36)." },
+    "A deadlock has no stop code of its own: on Windows this CPU would spin at DIRQL until "
+      .. "the watchdog's 0x133 with P1 = 1. The simulator stops at once and names the cycle (R36).",
     run_to_end(),
   }
 elseif v == "acknowledge" then
@@ -87,8 +104,9 @@ else
              .. "limit: 0x133 with P1 = 1 (R07, R33)." },
     "On the blue screen: P1 = 0x1, the cumulative kind; P2 the time and P3 the limit, in "
       .. "clock ticks of 10 us (R33). The DPC never ran: see handled in the values.",
-    "CPUs spinning forever at DISPATCH_LEVEL or above end the same way, 0x133 with P1 = 1; "
-      .. "the simulator reports such a cycle as a deadlock at once and names it (R36).",
+    "CPUs spinning forever at DISPATCH_LEVEL or above end the same way on Windows, 0x133 "
+      .. "with P1 = 1; the simulator reports such a cycle as a deadlock at once: the variant "
+      .. "'lock twice' shows one (R36).",
     mark("Before the watchdog"),
     run_to_end(),
   }
@@ -96,13 +114,13 @@ end
 
 challenge {
   kind = "forall", name = "no-watchdog",
-  goal = "Pick the ISR and DPC that handle every interrupt and never trip the watchdog, "
-      .. "on every schedule of up to two DISK events (R07, R33).",
+  goal = "Pick the ISR and DPC that handle every interrupt, never trip the watchdog and "
+      .. "never hang, on every schedule of up to two DISK events (R07, R33, R36).",
   invariant = function() return finished() and s.handled == s.isr_runs end,
   correct = "acknowledge",
   hints = {
     "A level line stays asserted until the ISR clears the device's status (R07).",
     "And a DPC must stay inside the scaled single limit: 50 us here (R33).",
-    "The ISR writes 1 to INTSTATUS; the DPC takes 20 us, not 60.",
+    "The ISR writes 1 to INTSTATUS; the DPC takes 20 us, not 60, and the lock once.",
   },
 }

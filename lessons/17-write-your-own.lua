@@ -66,6 +66,8 @@ if v ~= "as written" then
           choices = { "quiescent", "bugcheck 0x9", "deadlock" }, answer = "bugcheck 0x9",
           why = "WdfSpinLockAcquire raises to DISPATCH_LEVEL; from DIRQL that is a lowering, "
              .. "bug check 0x9 IRQL_NOT_GREATER_OR_EQUAL (0xC4 under Driver Verifier) (R35)." },
+    "On its blue screen the simulator gives P1 = 0x5, the IRQL the ISR ran at, and P2 = 0x2, "
+      .. "the one WdfSpinLockAcquire asked for (R35).",
     run_to_end(),
   }
 else

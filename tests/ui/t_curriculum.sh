@@ -163,6 +163,31 @@ curriculum_17() {
 	expect_screen_has -r "disable_irql=5 dpc_done=1"
 }
 
+# The short stories of other variants: each one's question is answered
+# with the engine's answer and its end checked (--check plays only the
+# first variant's story).
+curriculum_variants() {
+	start -x 80 -y 24 long "$UI_LESSONS/12-storms-watchdog.lua" --variant "long DPC"
+	press_until Enter " 1-9 answer" 6
+	send 2
+	wait_for "you: bugcheck 0x133"
+	press_until Enter "right: the engine did bugcheck 0x133" 6
+	press_until Enter "Stop code: DPC_WATCHDOG_VIOLATION" 6
+	expect_screen_has "Parameters: 0x0  0x6  0x5"
+	start -x 80 -y 24 twice "$UI_LESSONS/12-storms-watchdog.lua" --variant "lock twice"
+	press_until Enter " 1-9 answer" 6
+	send 2
+	wait_for "you: deadlock"
+	press_until Enter "right: the engine did deadlock" 6
+	start -x 80 -y 24 spin "$UI_LESSONS/17-write-your-own.lua" --variant "spin lock in the ISR"
+	press_until Enter " 1-9 answer" 6
+	send 2
+	wait_for "you: bugcheck 0x9"
+	press_until Enter "right: the engine did bugcheck 0x9" 6
+	press_until Enter "Stop code: IRQL_NOT_GREATER_OR_EQUAL" 6
+	expect_screen_has "Parameters: 0x5  0x2"
+}
+
 ui_test curriculum_01 "lesson 01 at 80x24: the tour's story to its end, both answers right"
 ui_test curriculum_02 "lesson 02 at 80x24: the story to its end, four answers right"
 ui_test curriculum_03 "lesson 03 at 80x24: the story to its end, seen = handled = 2"
@@ -180,3 +205,4 @@ ui_test curriculum_14 "lesson 14 at 80x24: the PLX9x5x pattern, an ISR on CPU 1 
 ui_test curriculum_15 "lesson 15 at 80x24: the PCIDRV pattern, a masked device and one DPC"
 ui_test curriculum_16 "lesson 16 at 80x24: UMDF, the deferred routine in a worker on the other CPU"
 ui_test curriculum_17 "lesson 17 at 80x24: the authoring walk-through, a verifier finding and WdfInterruptDisable"
+ui_test curriculum_variants "lessons 12 and 17 at 80x24: the other variants' stories (0x133 P1 = 0, a deadlock, 0x9)"

@@ -62,7 +62,8 @@ story {
   run_until(function() return #s.order == 3 end),
   expect(function() return s.order == "usl" end, "urgent, then stats, then log"),
   "Low importance asks for no drain until 4 DPCs wait; log, Medium, asked for one on CPU 0, "
-    .. "and the drain ran every DPC in the queue, stats too (R16, R19).",
+    .. "and the drain ran every DPC in the queue, stats too (R16, R19). Windows also weighs "
+    .. "the rate of DPC requests: not simulated (R19).",
   mark("CPU 0's queue drained"),
   ask { "CPU 1 is still running its thread. Has remote run there yet?",
         about = value("remote_ran"),

@@ -131,6 +131,8 @@ else
              .. "the status register reports (R06, R07)." },
     "The ISR saves the copy at DIRQL under the interrupt lock, writes the bits back to "
       .. "acknowledge them, and the line drops (R03, R07).",
+    "Its FALSE for a status of 0 matters on a shared line, where another device's ISR is "
+      .. "tried next: shared lines are not simulated (R07).",
     run_until(function() return s.dpc_in_lock end),
     mark("The DPC holds the interrupt lock"),
     "EvtInterruptDpc got (Interrupt, Device), the device whose context holds the copy (R18). "

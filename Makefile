@@ -192,7 +192,7 @@ endef
 #   CHECK_EXTRA += check-lessons check-ui
 CHECK_EXTRA ?=
 ifneq ($(wildcard tutor/main.c),)
-CHECK_EXTRA += check-lessons check-spin check-exports
+CHECK_EXTRA += check-lessons check-curriculum check-spin check-exports
 ifneq ($(VALGRIND),1)
 CHECK_EXTRA += check-attacks
 endif
@@ -207,7 +207,7 @@ endif
 endif
 CHECK_STEPS = check-layering check-unit $(CHECK_EXTRA)
 
-.PHONY: all lib run bench check check-deps check-layering check-unit check-lessons check-spin check-exports check-ui check-install unit-tests deps \
+.PHONY: all lib run bench check check-deps check-layering check-unit check-lessons curriculum check-curriculum check-spin check-exports check-ui check-install unit-tests deps \
 	check-attacks \
 	clean install uninstall help FORCE
 
@@ -347,6 +347,21 @@ check-attacks: $(TUTOR_BIN)
 	@echo "sandbox attacks: tests/attacks/run.sh ./$(TUTOR_BIN)"
 	env $(TEST_ENV) sh tests/attacks/run.sh ./$(TUTOR_BIN)
 
+# docs/curriculum.md: every lesson with the rules it cites, every rule card
+# with the lessons that teach it, generated from the lessons' metadata.
+curriculum: $(TUTOR_BIN)
+	sh tools/curriculum.sh ./$(TUTOR_BIN) lessons >docs/curriculum.md.tmp; \
+		rc=$$?; mv docs/curriculum.md.tmp docs/curriculum.md; exit $$rc
+
+# Fails when docs/curriculum.md is stale or a rule card is taught by no lesson.
+check-curriculum: $(TUTOR_BIN)
+	@echo "curriculum: docs/curriculum.md against tools/curriculum.sh"
+	@sh tools/curriculum.sh ./$(TUTOR_BIN) lessons >docs/curriculum.md.new || \
+		{ rm -f docs/curriculum.md.new; exit 1; }
+	@if cmp -s docs/curriculum.md docs/curriculum.md.new; then rm -f docs/curriculum.md.new; \
+	else diff -u docs/curriculum.md docs/curriculum.md.new; rm -f docs/curriculum.md.new; \
+		echo "check-curriculum: docs/curriculum.md is stale: run make curriculum" >&2; exit 1; fi
+
 # The explorer against an independent oracle: the final states Spin finds
 # in a Promela model of the two-DPC scenario (tests/spin/).
 check-spin: $(TUTOR_BIN)
@@ -452,6 +467,7 @@ help:
 	@echo "  check-unit      run the unit tests only (SUITE=name runs one suite)"
 	@echo "  check-lessons   dpctutor --check on every lesson"
 	@echo "  check-attacks   the sandbox attack suite (tests/attacks/; not under valgrind)"
+	@echo "  curriculum      regenerates docs/curriculum.md (check-curriculum: fails when stale)"
 	@echo "  check-spin      the Spin oracle against --explore on the two-DPC scenario"
 	@echo "  check-exports   --trace JSON read back, --timeline against its golden files"
 	@echo "  check-ui        the terminal UI driven in tmux (tests/ui/; plain build,"

@@ -2,9 +2,10 @@
 -- A dpctutor lesson, licensed CC BY 4.0.
 lesson {
   api = 1, id = "passive-isr", title = "A passive-level ISR", cpus = 2,
-  rules = { "R15", "R21", "R50", "R51", "R52", "R53" },
-  goal = "Follow a passive-level ISR (KMDF 1.11+) from the trap to its thread, and see "
-      .. "the DPC it queues run before WdfInterruptQueueDpcForIsr returns.",
+  rules = { "R15", "R21", "R40", "R50", "R51", "R52", "R53" },
+  goal = "Follow a passive-level ISR (KMDF 1.11+) from the trap to its thread (R51), and see "
+      .. "that the DPC it queues may run before WdfInterruptQueueDpcForIsr returns (R21, an "
+      .. "inference from the code).",
   bounds = { preemptions = 1, events = 1, steps = 100 },
   notes = "Ask first: 'at what IRQL does an ISR run?' Everyone says DIRQL. Then ask "
       .. "whether the DPC can run before the call that queues it returns.",
@@ -17,7 +18,7 @@ local sensor = device { name = "SENSOR", irql = 5, kind = "level", affinity = { 
 local s = shared { dpc_cpu = -1, dpc_inside_call = false, handled = 0, in_call = false,
                    isr_cpu = -1, isr_irql = -1, samples = 0 }
 
--- A passive interrupt takes no SpinLock: the framework refuses one (R50).
+-- A passive interrupt takes no SpinLock: the framework refuses one (R50, R40).
 -- This lesson asks, so that the story can show the status it gets back.
 local _, spin = WdfSpinLockCreate()
 local refused = WdfInterruptCreate(sensor, {
@@ -48,8 +49,10 @@ assert(status == STATUS_SUCCESS)
 
 story {
   "SENSOR's interrupt has PassiveHandling = TRUE. Asked for one with a SpinLock, "
-    .. string.format("WdfInterruptCreate returned 0x%08X, STATUS_INVALID_PARAMETER: ", refused)
-    .. "a passive interrupt gets a wait lock instead, made by the framework (R50).",
+    .. string.format("WdfInterruptCreate returned 0x%08X, STATUS_INVALID_PARAMETER (R40): ",
+                     refused)
+    .. "a passive interrupt uses a wait lock instead, the driver's own or one the framework "
+    .. "makes (R50).",
   "MSI interrupts cannot be passive at all: they need DIRQL handling (R50).",
   "The sensor raises its level line, and it goes to CPU 0.",
   fire(sensor, { cpu = 0 }),
@@ -61,7 +64,7 @@ story {
         about = returned("KeGetCurrentIrql"),
         choices = { "0", "2", "5" }, answer = "0",
         hint = "Look at the threads: who runs the ISR now?",
-        why = "A passive ISR runs in its own kernel thread at PASSIVE_LEVEL, holding the "
+        why = "A passive ISR runs in a kernel thread at PASSIVE_LEVEL, holding the "
            .. "interrupt's wait lock, so it may wait for the bus (R51)." },
   "That thread may run on any CPU, and later than the interrupt: ISRs and DPCs preempt it "
     .. "like any thread, and passive ISRs of different devices can delay each other (R51).",
@@ -72,20 +75,25 @@ story {
   ask { "When EvtInterruptDpc starts, is the ISR still inside WdfInterruptQueueDpcForIsr?",
         about = value("dpc_inside_call"),
         choices = { "TRUE", "FALSE" }, answer = "TRUE",
-        hint = "The call raises the IRQL to insert the DPC, then lowers it again. What runs "
-            .. "when a CPU's IRQL drops below DISPATCH with a DPC queued?",
-        why = "The call lowers the IRQL on its way out, the queue drains on that CPU, and "
-           .. "the DPC runs before the call returns (R21, an inference from the code)." },
+        hint = "The call raises the IRQL to insert the DPC, then lowers it again (R21, an "
+            .. "inference from the code). What runs when a CPU's IRQL drops below DISPATCH "
+            .. "with a DPC queued?",
+        why = "The call lowers the IRQL on its way out, the queue drains on that CPU, so the "
+           .. "DPC can run before the call returns, as it does here (R21, an inference from "
+           .. "the code)." },
   run_until(function() return s.handled == 1 end),
   "TRUE: the DPC ran above the unfinished call, on the ISR thread's CPU, while that thread "
-    .. "still held the wait lock (R21, inference). So that DPC must not take the passive "
-    .. "interrupt lock (R52).",
+    .. "still held the wait lock (R21, inference).",
+  "EvtInterruptDpc may not take the passive interrupt lock (R52). Inference: a waiter for "
+    .. "that lock blocks (R60), a wait in a DPC is bug check 0xB8 (R35), and here the lock's "
+    .. "holder is the thread below the DPC (R21).",
   run_to_end(),
   expect(function() return s.handled == 1 and s.samples == 1 end, "one sample, handled once"),
   mark("A DPC above its own queuing call"),
-  "From other threads, a passive interrupt's lock is taken with WdfInterruptTryToAcquireLock: "
-    .. "AcquireLock or Synchronize there can deadlock with synchronous bus I/O (R53, not "
-    .. "simulated).",
+  "In arbitrary thread context, a passive interrupt's lock is taken with "
+    .. "WdfInterruptTryToAcquireLock (R53).",
+  "WdfInterruptAcquireLock, Synchronize, Enable and Disable must not be called there: they "
+    .. "can deadlock with synchronous bus I/O (R53; that deadlock is not simulated).",
 }
 
 challenge {
@@ -94,8 +102,8 @@ challenge {
   reach = function() return s.isr_cpu == 1 end,
   reference = "v1 cpus=2: e(SENSOR)@0 0*2 t(SENSOR.isr0)@1 1*4",
   hints = {
-    "The trap runs where the interrupt went; the ISR runs in a thread, and a thread may run "
-      .. "on any CPU.",
+    "The trap runs where the interrupt went (R04); the ISR runs in a thread, and that thread "
+      .. "may run on any CPU (R51).",
     "After the trap's two steps on CPU 0, the thread SENSOR.isr0 is ready: dispatch it yourself.",
     "e SENSOR CPU 0, press 0 twice, t SENSOR.isr0 CPU 1, then press 1 four times.",
   },

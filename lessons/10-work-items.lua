@@ -4,7 +4,7 @@ lesson {
   api = 1, id = "work-items", title = "Work items", cpus = 2,
   rules = { "R40", "R41", "R43", "R44" },
   goal = "Queue an interrupt's work item from DIRQL and from PASSIVE_LEVEL, see two runs of "
-      .. "it at once, and fix that with the InProgress/Rerun pattern.",
+      .. "it at once (R44), and fix that with the InProgress/Rerun pattern.",
   notes = "Ask: 'can a work item run twice at the same time?' Most say no: it is one object.",
   variants = { "plain", "InProgress/Rerun" },
   bounds = { preemptions = 1, events = 2, steps = 200 },
@@ -110,7 +110,7 @@ else
     ask { "The first call queues it: TRUE. What will the second call return?",
           about = value("second"),
           choices = { "true", "false" }, answer = "false",
-          hint = "From PASSIVE the call queues the work item itself. Will a worker have "
+          hint = "From PASSIVE the call queues the work item itself (R41). Will a worker have "
               .. "started it in between?",
           why = "At PASSIVE or DISPATCH it queues the work item directly: FALSE while it is "
              .. "queued and not yet started (R41)." },
@@ -118,8 +118,9 @@ else
     expect(function() return s.first == "true" end, "the first queuing returned TRUE"),
     run_until(function() return s.bus_read end),
     mark("From PASSIVE_LEVEL, queued directly"),
-    "Now TOUCH, with a work item only; its line goes to CPU 0. Its ISR runs at DIRQL, where "
-      .. "no work item can be queued directly (R41).",
+    "Now TOUCH, with a work item only; its line goes to CPU 0. Its ISR runs at DIRQL, above "
+      .. "DISPATCH, where WdfInterruptQueueWorkItemForIsr does not queue the work item itself "
+      .. "(R41).",
     fire(touch, { cpu = 0 }),
     ask { "What does WdfInterruptQueueWorkItemForIsr return in the ISR?",
           about = returned("WdfInterruptQueueWorkItemForIsr"),
@@ -150,7 +151,9 @@ else
     mark("Two runs of one work item"),
     "Look at the values: handled is less than seen. The two runs also raced on their "
       .. "count, a lost update between two threads (R44).",
-    "The fix is the InProgress/Rerun pattern: the challenge asks you to prove it (R44).",
+    "One fix is the InProgress/Rerun pattern, and the challenge asks you to prove it (R44). "
+      .. "AutomaticSerialization with a passive-level parent also serializes the runs "
+      .. "(R42, R44).",
     "A DPC queued with WdfInterruptQueueDpcForIsr on a work-item interrupt runs the work "
       .. "item one DPC later; with neither callback that DPC calls a NULL pointer, an "
       .. "ordinary fault, not 0x10D (R43, an inference).",
@@ -164,7 +167,8 @@ challenge {
   invariant = function() return s.overlaps == 0 and s.handled == s.seen end,
   correct = "InProgress/Rerun",
   hints = {
-    "A queuing while a run is in progress starts another run: runs must find each other.",
+    "A queuing while a run is in progress starts another run (R44): runs must find each "
+      .. "other.",
     "Under the interrupt lock, a run that finds InProgress set sets Rerun and returns.",
     "The run in progress loops while Rerun is set, and clears InProgress under the lock.",
   },

@@ -9,7 +9,9 @@ lesson {
 }
 
 -- An MSI NIC: message 0 says "received", message 1 "sent". A PHY chip on a
--- wired line at IRQL 7 shares a lock with the send path.
+-- wired line at IRQL 7 shares a lock with the send path. PHY is drawn as a
+-- device of its own; read its interrupt as one more of the NIC's WDFDEVICE:
+-- R61's source computes the shared SynchronizeIrql per device.
 local nic = device { name = "NIC", irql = 5, kind = "msi", messages = 2, affinity = { 0, 1 } }
 local rx = event { device = nic, name = "rx", bits = 0x1, message = 0 }
 local tx = event { device = nic, name = "tx", bits = 0x2, message = 1 }
@@ -18,7 +20,7 @@ local s = shared { in_rx = false, in_tx = false, isr_overlap = false, parallel =
                    rx_done = 0, rx_msg = -1, tx_done = 0, tx_msg = -1, tx_running = false }
 
 -- One WDFSPINLOCK as the interrupt lock of both the send interrupt and the
--- PHY's: both then synchronize at the higher DIRQL, 7 (R61).
+-- PHY's: both then get the higher DIRQL, 7, as SynchronizeIrql (R61).
 local _, txlock = WdfSpinLockCreate()
 
 -- Created first, so its MessageID is 0 (R05).
@@ -76,8 +78,8 @@ story {
         about = returned("KeGetCurrentIrql"),
         choices = { "2", "5", "7" }, answer = "7",
         hint = "tx's interrupt lock is a WDFSPINLOCK it shares with the PHY, at IRQL 7.",
-        why = "Interrupts sharing one WDFSPINLOCK all synchronize at the highest DIRQL among "
-           .. "them: 7 (R61)." },
+        why = "Interrupts sharing one WDFSPINLOCK all get the highest DIRQL among them as "
+           .. "SynchronizeIrql (R61), and an ISR runs at its SynchronizeIrql (R03): 7." },
   run_until(function() return s.tx_running end),
   mark("tx's DPC runs on CPU 1"),
   "A received frame arrives, message 0, at CPU 0, while tx's DPC runs on CPU 1.",
@@ -91,8 +93,10 @@ story {
   run_to_end(),
   expect(function() return s.rx_done == 1 and s.tx_done == 1 end, "one run of each DPC"),
   expect(function() return s.rx_msg == 0 end, "rx got MessageID 0"),
-  "So a driver with several messages shares nothing between their ISRs and DPCs for free: "
-    .. "data both paths touch needs a lock both take (R05, R12).",
+  "So, by default, several messages mean several ISRs and DPCs with separate locks (R05, "
+    .. "R03, R10).",
+  "Data both paths touch needs a lock both take: a shared WDFSPINLOCK for the ISRs (R61, R63), "
+    .. "or AutomaticSerialization for the DPCs (R42).",
 }
 
 challenge {
@@ -101,7 +105,8 @@ challenge {
   reach = function() return s.isr_overlap end,
   reference = "v1 cpus=2: e(tx)@1 1*2 e(rx)@0 0*5",
   hints = {
-    "Different interrupt objects have different locks: nothing keeps their ISRs apart.",
+    "rx and tx have different interrupt locks (only tx shares its lock, with PHY) (R03, "
+      .. "R61): nothing keeps their ISRs apart.",
     "Start tx's ISR on CPU 1, and before it returns, send rx to CPU 0.",
     "e tx CPU 1, press 1 twice, e rx CPU 0, then press 0 until rx's ISR checks.",
   },

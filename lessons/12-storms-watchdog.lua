@@ -3,8 +3,9 @@
 lesson {
   api = 1, id = "storms-watchdog", title = "Storms and the DPC watchdog", cpus = 1,
   rules = { "R07", "R33", "R36", "R60" },
-  goal = "Watch a level-triggered ISR that forgets to acknowledge its device storm until "
-      .. "the DPC watchdog stops the machine, and read bug check 0x133's parameters.",
+  goal = "Watch a level-triggered ISR that forgets to acknowledge its device: the interrupt "
+      .. "storms until the DPC watchdog stops the machine (R07, R33). Then read bug check "
+      .. "0x133's parameters.",
   notes = "Ask: 'the ISR returned TRUE, so the interrupt is over?' Then show the storm.",
   tick_us = 10,
   watchdog = { single_us = 50, cumulative_us = 100 },
@@ -66,7 +67,10 @@ elseif v == "lock twice" then
           why = "The second acquire spins at DIRQL for a lock its own CPU holds, forever "
              .. "(R60, R36)." },
     "A deadlock has no stop code of its own: on Windows this CPU would spin at DIRQL until "
-      .. "the watchdog's 0x133 with P1 = 1. The simulator stops at once and names the cycle (R36).",
+      .. "the watchdog's 0x133; R36 gives P1 = 1 for CPUs stuck spinning. The simulator stops "
+      .. "at once and names the cycle (R36).",
+    "Inference: this spin is also one DPC running past its allotment, R33's case for "
+      .. "P1 = 0. Which kind Windows would report first is not shown here (R33, R36).",
     run_to_end(),
   }
 elseif v == "acknowledge" then
@@ -87,7 +91,7 @@ else
           about = returned("WdfInterruptQueueDpcForIsr"),
           choices = { "TRUE", "FALSE" }, answer = "TRUE",
           why = "The DPC was not queued yet (R11)." },
-    "The ISR returns TRUE. The line is still asserted: nobody cleared the status.",
+    "The ISR returns TRUE. The line is still asserted: nobody cleared the status (R07).",
     ask { "And the next WdfInterruptQueueDpcForIsr on CPU 0?",
           about = returned("WdfInterruptQueueDpcForIsr"),
           choices = { "TRUE", "FALSE" }, answer = "FALSE",
@@ -99,13 +103,15 @@ else
     ask { "How does this end?",
           about = outcome(),
           choices = { "quiescent", "deadlock", "bugcheck 0x133" }, answer = "bugcheck 0x133",
-          hint = "CPU 0 never gets below DISPATCH_LEVEL for long. Who watches that?",
+          hint = "CPU 0 runs nothing below DIRQL: each time the IRQL drops, the ISR is entered "
+              .. "again (R07, R08). Who watches time at DISPATCH_LEVEL or above (R33)?",
           why = "The CPU stays at DIRQL, re-entering the ISR, longer than the cumulative "
              .. "limit: 0x133 with P1 = 1 (R07, R33)." },
-    "On the blue screen: P1 = 0x1, the cumulative kind; P2 the time and P3 the limit, in "
-      .. "clock ticks of 10 us (R33). The DPC never ran: see handled in the values.",
-    "CPUs spinning forever at DISPATCH_LEVEL or above end the same way on Windows, 0x133 "
-      .. "with P1 = 1; the simulator reports such a cycle as a deadlock at once: the variant "
+    "On the blue screen: P1 = 0x1, the cumulative kind (R33). P2 and P3 are this "
+      .. "simulator's own: its time at DISPATCH or above and its limit, in ticks of 10 us. "
+      .. "The DPC never ran: see handled in the values.",
+    "CPUs spinning forever at DISPATCH_LEVEL or above also end in 0x133 on Windows, with "
+      .. "P1 = 1 (R36); the simulator reports such a cycle as a deadlock at once: the variant "
       .. "'lock twice' shows one (R36).",
     mark("Before the watchdog"),
     run_to_end(),
@@ -119,7 +125,8 @@ challenge {
   invariant = function() return finished() and s.handled == s.isr_runs end,
   correct = "acknowledge",
   hints = {
-    "A level line stays asserted until the ISR clears the device's status (R07).",
+    "A level line stays asserted until the ISR clears the device's status or masks the "
+      .. "device (R07).",
     "And a DPC must stay inside the scaled single limit: 50 us here (R33).",
     "The ISR writes 1 to INTSTATUS; the DPC takes 20 us, not 60, and the lock once.",
   },

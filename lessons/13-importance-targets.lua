@@ -3,8 +3,9 @@
 lesson {
   api = 1, id = "importance-targets", title = "Importance and targeted DPCs", cpus = 2,
   rules = { "R16", "R19", "R20" },
-  goal = "Queue plain KDPCs with KeInsertQueueDpc: see High importance jump the queue, a DPC "
-      .. "sent to another CPU wait there for a drain, and KeRemoveQueueDpc take one back.",
+  goal = "Queue plain KDPCs with KeInsertQueueDpc: see High importance jump the queue (R19), "
+      .. "a DPC sent to another CPU wait there for a drain (R16, R19), and KeRemoveQueueDpc "
+      .. "take one back (R20).",
   notes = "Ask: 'a DPC sent to CPU 1 runs on CPU 1 right away?' Many think so.",
   tick_us = 50,
 }
@@ -28,7 +29,7 @@ local status, irq = WdfInterruptCreate(nic, {
     WRITE_REGISTER_ULONG(nic, "INTSTATUS", 1)
     KeSetImportanceDpc(stats, "LowImportance")
     KeInsertQueueDpc(stats)              -- Low: to the tail
-    KeInsertQueueDpc(log)                -- Medium (the default): to the tail
+    KeInsertQueueDpc(log)                -- Medium: to the tail
     KeSetImportanceDpc(urgent, "HighImportance")
     KeInsertQueueDpc(urgent)             -- High: to the head
     KeSetTargetProcessorDpc(remote, 1)
@@ -61,9 +62,10 @@ story {
            .. "order they were queued (R19)." },
   run_until(function() return #s.order == 3 end),
   expect(function() return s.order == "usl" end, "urgent, then stats, then log"),
-  "Low importance asks for no drain until 4 DPCs wait; log, Medium, asked for one on CPU 0, "
-    .. "and the drain ran every DPC in the queue, stats too (R16, R19). Windows also weighs "
-    .. "the rate of DPC requests: not simulated (R19).",
+  "Low importance requests no drain until the queue depth reaches a threshold (4 here, a "
+    .. "simulator setting) or a clock tick comes. log, Medium, requested one on CPU 0, and "
+    .. "the drain ran every DPC in the queue, stats too (R16, R19).",
+  "Windows also weighs the rate of DPC requests: not simulated (R19).",
   mark("CPU 0's queue drained"),
   ask { "CPU 1 is still running its thread. Has remote run there yet?",
         about = value("remote_ran"),
@@ -82,7 +84,8 @@ story {
            .. "KeRemoveQueueDpc never waits for a running routine (R20)." },
   run_to_end(),
   expect(function() return not s.remote_ran end, "remote never ran"),
-  "To wait instead for every queued DPC to finish, a thread calls KeFlushQueuedDpcs; KMDF "
+  "To wait instead until every DPC queued before the call has run, a thread at "
+    .. "PASSIVE_LEVEL calls KeFlushQueuedDpcs (R20). KMDF "
     .. "flushes, not removes, when an interrupt is disabled, so a queued EvtInterruptDpc "
     .. "still runs (R20).",
 }
@@ -93,7 +96,8 @@ challenge {
   reach = function() return s.remote_ran end,
   reference = "v1 cpus=2: t(app1)@1 1*38 e(NIC)@0 0*11 1*3",
   hints = {
-    "A DPC on CPU 1's queue runs when CPU 1 drains it: at a clock tick, or when it is idle.",
+    "A DPC on CPU 1's queue runs when CPU 1 drains it: at a clock tick, when it is idle, or "
+      .. "when its IRQL drops below DISPATCH with a drain requested (R16).",
     "The thread removes it after 12 steps; CPU 1's clock ticks every 50 us of busy time.",
     "Let the thread finish first, then fire the NIC: an idle CPU 1 drains its queue. "
       .. "t app1 CPU 1, 1 until the thread ends, e NIC CPU 0, 0 until the ISR returns, then 1.",

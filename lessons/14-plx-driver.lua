@@ -3,9 +3,9 @@
 lesson {
   api = 1, id = "plx-driver", title = "A real driver: PLX9x5x", cpus = 2,
   rules = { "R03", "R06", "R07", "R18", "R42", "R60" },
-  goal = "Follow the PLX9x5x sample's pattern: the ISR saves the DMA status at DIRQL and "
-      .. "acknowledges it; the DPC reads and clears the saved copy under the interrupt lock "
-      .. "and completes the transfers outside it.",
+  goal = "Follow the PLX9x5x sample's pattern: the ISR saves the DMA status at DIRQL (R03) "
+      .. "and acknowledges it (R07); the DPC reads and clears the saved copy under the "
+      .. "interrupt lock (R60) and completes the transfers outside it.",
   notes = "Press s twice for the C view: the Lua is the same logic. Point out what runs "
       .. "under the lock and what does not.",
   variants = { "PLX9x5x", "clear outside the lock" },
@@ -131,8 +131,8 @@ else
              .. "the status register reports (R06, R07)." },
     "The ISR saves the copy at DIRQL under the interrupt lock, writes the bits back to "
       .. "acknowledge them, and the line drops (R03, R07).",
-    "Its FALSE for a status of 0 matters on a shared line, where another device's ISR is "
-      .. "tried next: shared lines are not simulated (R07).",
+    "Its FALSE for a status of 0 matters on a shared (chained) line, which is not simulated "
+      .. "(R07).",
     run_until(function() return s.dpc_in_lock end),
     mark("The DPC holds the interrupt lock"),
     "EvtInterruptDpc got (Interrupt, Device), the device whose context holds the copy (R18). "
@@ -147,7 +147,8 @@ else
     run_to_end(),
     expect(function() return s.reads == 2 and s.writes == 1 end, "two reads, one write completed"),
     "The completions ran outside the lock, at DISPATCH_LEVEL (R17). AutomaticSerialization "
-      .. "with a device-scope lock kept the two DPC runs apart, never the ISR (R42).",
+      .. "with a device-scope lock kept the two DPC runs apart. It never wraps the ISR, which "
+      .. "only the interrupt lock excludes (R42, R03).",
     mark("The PLX9x5x pattern"),
   }
 end
@@ -159,9 +160,10 @@ challenge {
   invariant = function() return finished() and s.dpc_did == s.isr_saw end,
   correct = "PLX9x5x",
   hints = {
-    "AutomaticSerialization keeps DPCs apart, but the ISR still writes the saved copy.",
+    "AutomaticSerialization keeps the device's DPCs apart, but not the ISR (R42), and the "
+      .. "ISR writes the saved copy.",
     "Between the DPC's read of the copy and its clear, an ISR, on this CPU or another, can "
-      .. "add a bit.",
+      .. "add a bit (R17).",
     "Read and clear the copy under WdfInterruptAcquireLock, as the sample does.",
   },
 }

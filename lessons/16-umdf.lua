@@ -38,10 +38,12 @@ story {
   "The same kind of driver, under UMDF 2. Here every ISR is passive: it runs in a thread, "
     .. "NIC.isr0, after the kernel's trap (R51, R80).",
   "Ke* calls do not exist in user mode: KeGetCurrentIrql in a callback would be a lesson "
-    .. "error here (R80). The CPU panes still print IRQL 0; read it as \"user mode, a "
-    .. "thread\" (a limit of this UI).",
+    .. "error here (R80).",
+  "The CPU panes still print an IRQL number while the driver's threads run: in user mode it "
+    .. "means nothing. R80 says the UI should show \"user mode, thread\" instead; this UI "
+    .. "does not yet (a gap in the simulator).",
   fire(nic, { cpu = 0 }),
-  ask { "In KMDF the DPC runs on the CPU whose ISR queued it. Here, where does "
+  ask { "In KMDF the DPC runs on the CPU that queued it (R12). Here, where does "
           .. "EvtInterruptDpc run?",
         about = runs_on("EvtInterruptDpc"),
         choices = { "CPU 0, where the ISR ran", "CPU 1" }, answer = "CPU 1",
@@ -57,8 +59,9 @@ story {
   run_to_end(),
   expect(function() return s.handled == 1 end, "the event was handled"),
   mark("The deferred routine in a worker thread"),
-  "No DISPATCH_LEVEL anywhere: the ISR and the deferred routine are both threads that can "
-    .. "block, and each waits for the interrupt's wait lock when the other holds it (R51, R80).",
+  "No driver callback runs at DISPATCH_LEVEL: the ISR and the deferred routine are both "
+    .. "threads that can block. The ISR holds the interrupt's wait lock, and the deferred "
+    .. "routine blocks on it when it takes it while the ISR runs (R51, R80).",
   "So the same code must expect its ISR and its \"DPC\" to run at the same time on two "
     .. "CPUs, and share state under the interrupt's lock (R44, R80).",
 }

@@ -6,7 +6,7 @@
 -- lessons/api.lua gives your editor completion.
 lesson {
   api = 1, id = "write-your-own", title = "Write your own lesson", cpus = 2,
-  rules = { "R34", "R35", "R70" },
+  rules = { "R34", "R35", "R63", "R70" },
   goal = "Read a lesson file from the inside, learn the commands that check it, and see "
       .. "disabling an interrupt and a KMDF verifier finding on the way.",
   notes = "Keep the source view (s) open for the whole story: every line it names is here.",
@@ -30,7 +30,7 @@ local status, irq = WdfInterruptCreate(dev, {
   EvtInterruptIsr = function(interrupt, message_id)
     s.isr_started = s.isr_started + 1
     if v == "spin lock in the ISR" then
-      WdfSpinLockAcquire(lock)          -- at DIRQL: would lower the IRQL to 2 (R35)
+      WdfSpinLockAcquire(lock)          -- at DIRQL: would lower the IRQL to 2 (R63, R35)
       WdfSpinLockRelease(lock)
     end
     WRITE_REGISTER_ULONG(dev, "INTSTATUS", 1)
@@ -64,10 +64,13 @@ if v ~= "as written" then
     ask { "How does the run end?",
           about = outcome(),
           choices = { "quiescent", "bugcheck 0x9", "deadlock" }, answer = "bugcheck 0x9",
-          why = "WdfSpinLockAcquire raises to DISPATCH_LEVEL; from DIRQL that is a lowering, "
-             .. "bug check 0x9 IRQL_NOT_GREATER_OR_EQUAL (0xC4 under Driver Verifier) (R35)." },
-    "On its blue screen the simulator gives P1 = 0x5, the IRQL the ISR ran at, and P2 = 0x2, "
-      .. "the one WdfSpinLockAcquire asked for (R35).",
+          why = "WdfSpinLockAcquire raises to DISPATCH_LEVEL; from DIRQL that is a lowering: "
+             .. "bug check 0x9 IRQL_NOT_GREATER_OR_EQUAL (R63, R35)." },
+    "Driver Verifier's IRQL checking would make it 0xC4 (R35); this machine's verifier "
+      .. "switch is the KMDF verifier (R34), a different tool.",
+    "On its blue screen the simulator shows P1 = 0x5, the IRQL the ISR ran at, and P2 = 0x2, "
+      .. "the one WdfSpinLockAcquire asked for: the simulator's own choice of parameters, not "
+      .. "a documented meaning.",
     run_to_end(),
   }
 else
@@ -87,15 +90,18 @@ else
           choices = { "quiescent", "bugcheck 0x1E" }, answer = "quiescent",
           hint = "The debugger catches the break. What happens when it is continued?",
           why = "The finding breaks into the debugger; continued, the call returns without "
-             .. "acting. With no debugger it would be bug check 0x1E (R34)." },
+             .. "acting. With no debugger it would be bug check 0x1E KMODE_EXCEPTION_NOT_HANDLED, "
+             .. "P1 = 0x80000003. With the KMDF verifier off, nothing is checked and the call "
+             .. "goes ahead (R34)." },
     "Meanwhile the power-down thread on CPU 1 will call WdfInterruptDisable at "
       .. "PASSIVE_LEVEL, as it must (R70).",
     ask { "EvtInterruptDisable calls KeGetCurrentIrql. What will it get?",
           about = value("disable_irql"),
           choices = { "0", "2", "5" }, answer = "5",
           hint = "It runs under the interrupt lock.",
-          why = "EvtInterruptDisable runs at DIRQL under the interrupt lock; Disable then "
-             .. "stops delivery and waits for the queued DPC (R70)." },
+          why = "EvtInterruptDisable runs at DIRQL under the interrupt lock (R70). Disable also "
+             .. "stops delivery and flushes the DPCs: it waits for any DPC queued before the "
+             .. "call to run (R20, R70)." },
     run_to_end(),
     expect(function() return s.dpc_done == 1 end, "the DPC finished"),
     mark("Your turn"),
@@ -108,7 +114,7 @@ else
     "dpctutor --explore mylesson.lua tries every schedule within the bounds. This lesson's "
       .. "for-all challenge makes --check prove 'as written' and break the other variant.",
     "dpctutor --variant 'spin lock in the ISR' 17 opens that variant: its short story ends "
-      .. "in bug check 0x9, an ISR raising to a lower IRQL (R35).",
+      .. "in bug check 0x9, an ISR raising to a lower IRQL (R63, R35).",
     "To share it: keep the licence line at the top, name it NN-id.lua in a lessons "
       .. "directory, and make sure --check passes. dpctutor --list --rules shows its rules.",
   }
@@ -119,11 +125,11 @@ end
 challenge {
   kind = "forall", name = "no-raise-down",
   goal = "Show that the ISR taking a WDFSPINLOCK crashes on some schedule, and 'as written' "
-      .. "never does (R35).",
+      .. "never does (R63, R35).",
   invariant = function() return finished() and s.isr_done == s.isr_started end,
   correct = "as written",
   hints = {
-    "WdfSpinLockAcquire raises to DISPATCH_LEVEL. An ISR runs above it.",
+    "WdfSpinLockAcquire raises to DISPATCH_LEVEL. An ISR runs above it (R63, R03).",
     "Raising to a lower IRQL is bug check 0x9, IRQL_NOT_GREATER_OR_EQUAL (R35).",
     "So in that variant an ISR that starts never finishes: isr_started > isr_done.",
   },

@@ -39,9 +39,8 @@ story {
     .. "NIC.isr0, after the kernel's trap (R51, R80).",
   "Ke* calls do not exist in user mode: KeGetCurrentIrql in a callback would be a lesson "
     .. "error here (R80).",
-  "The CPU panes still print an IRQL number while the driver's threads run: in user mode it "
-    .. "means nothing. R80 says the UI should show \"user mode, thread\" instead; this UI "
-    .. "does not yet (a gap in the simulator).",
+  "The CPU panes say \"user mode\" instead of an IRQL while the driver's threads run, "
+    .. "and name the thread (R80).",
   fire(nic, { cpu = 0 }),
   ask { "In KMDF the DPC runs on the CPU that queued it (R12). Here, where does "
           .. "EvtInterruptDpc run?",

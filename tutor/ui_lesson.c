@@ -143,7 +143,11 @@ int ui_draw_cpu(struct ui *u, const struct dt_state *st, unsigned cpu, int x, in
 	char buf[256], fr[64];
 	int at = x;
 	at += ui_putf(g, at, y, UI_S_BOLD, "CPU%u ", cpu);
-	at += ui_putf(g, at, y, irql_style(c->irql), "IRQL %u %-8s", c->irql, irql_short(c->irql));
+	if (st->sw.umdf && c->irql == DT_PASSIVE_LEVEL) /* R80: no IRQL in user mode */
+		at += ui_putf(g, at, y, UI_S_NORMAL, "%-15s", "user mode");
+	else
+		at += ui_putf(g, at, y, irql_style(c->irql), "IRQL %u %-8s", c->irql,
+			      irql_short(c->irql));
 	for (unsigned i = 0; i < c->nframes && at < x + w - 4; i++) {
 		const struct dt_frame *f = &c->frames[i];
 		unsigned st_style = f->kind == DT_FRAME_DPC ? UI_S_DPC :

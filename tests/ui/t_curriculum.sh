@@ -156,6 +156,9 @@ curriculum_15() {
 curriculum_16() {
 	curriculum_play 16-umdf.lua 2 1
 	expect_screen_has -r "overlap=true"
+	# R80: user mode, no IRQL number, in the CPU panes.
+	expect_screen_has -r '^CPU0 user mode '
+	expect_screen_lacks "CPU0 IRQL"
 }
 
 curriculum_17() {

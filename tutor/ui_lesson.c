@@ -847,6 +847,8 @@ static int prompt_key(struct ui *u, int k)
 				step_cpu(u, (unsigned)u->pending_cpu);
 			else if (u->pending_cpu == -2 && view(u)->nevents)
 				u->prompt = UI_PROMPT_EVENT;
+			else if (u->pending_cpu == -3 && view(u)->nthreads)
+				u->prompt = UI_PROMPT_THREAD;
 		}
 		return 1;
 	case UI_PROMPT_JUMP:
@@ -987,7 +989,10 @@ void ui_lesson_key(struct ui *u, int k)
 		u->prompt_buf[0] = '\0';
 		return;
 	case 't':
-		if (view(u)->nthreads)
+		if (view(u)->nthreads && u->story_mode && !u->story_done) {
+			u->pending_cpu = -3; /* then pick the thread */
+			u->prompt = UI_PROMPT_LEAVE;
+		} else if (view(u)->nthreads)
 			u->prompt = UI_PROMPT_THREAD;
 		else
 			snprintf(u->status, sizeof(u->status), "this lesson has no threads");

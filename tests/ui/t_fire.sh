@@ -120,3 +120,19 @@ ui_test fire_cancel "the event and CPU prompts ignore other keys and cancel with
 ui_test fire_prompt_quit "q offered by the footer under a prompt quits"
 ui_test fire_thread_key_without_threads "t in a lesson without threads says so"
 ui_test fire_bad_cpu "a CPU outside 0-1 at the CPU prompt fires nothing and says so"
+
+# t during the story asks to leave it first, as the CPU and fire keys do
+# (product.md: "a CPU key or the fire key elsewhere asks"); y then asks
+# which thread.
+fire_thread_key_leaves_story() {
+	start fire "$UI_LESSONS/02-first-interrupt.lua"
+	wait_for "dpctutor: IRQL and a first interrupt"
+	send t
+	wait_for "leave the story and play freely? (y/n)"
+	expect_screen_lacks "dispatch which thread?"
+	send y
+	wait_for "dispatch which thread?"
+	send Escape
+	wait_for -r "$UI_FOOTER_FREE"
+}
+ui_test fire_thread_key_leaves_story "t in the story asks to leave it, then which thread"

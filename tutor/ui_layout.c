@@ -102,3 +102,15 @@ void ui_zoom_layout(int w, int h, unsigned ncpus, int notes, struct ui_zoom_layo
 	l->notes_y = 1 + body - l->notes_h;
 	l->text_h = l->notes_y - l->text_y;
 }
+
+int ui_lesson_cpu_at(const struct ui_lesson_layout *l, int x, int y)
+{
+	int pane_h = l->full ? UI_CPU_FULL_ROWS : 1;
+	if (x < 0 || x >= l->left_w || y < 1 || l->rows_per_col <= 0)
+		return -1;
+	int col = x / (l->col_w + 1), r = (y - 1) / pane_h;
+	if (x - col * (l->col_w + 1) >= l->col_w || r >= l->rows_per_col)
+		return -1; /* the gap between columns, or below the panes */
+	unsigned i = (unsigned)(col * l->rows_per_col + r);
+	return i < l->shown ? (int)(l->first + i) : -1;
+}

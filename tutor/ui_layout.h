@@ -72,4 +72,10 @@ struct ui_zoom_layout {
 
 void ui_zoom_layout(int w, int h, unsigned ncpus, int notes, struct ui_zoom_layout *out);
 
+/*
+ * The CPU whose pane covers cell (x, y) of a lesson screen laid out as
+ * `l`, or -1 for none (a click there steps that CPU).
+ */
+int ui_lesson_cpu_at(const struct ui_lesson_layout *l, int x, int y);
+
 #endif /* DT_UI_LAYOUT_H */

@@ -793,6 +793,19 @@ static void cpu_key(struct ui *u, unsigned long cpu)
 	step_cpu(u, (unsigned)cpu);
 }
 
+/* A click at (x, y): on a CPU pane it does what that CPU's key does. */
+static void lesson_click(struct ui *u, int x, int y)
+{
+	const struct dt_state *st = view(u);
+	struct ui_grid *g = &u->grid;
+	struct ui_lesson_layout lay;
+	ui_lesson_layout(g->w, g->h - ui_timeline_strip_rows(u), st->ncpus,
+			 st->ninterrupts + st->nthreads, u->focus_cpu, &lay);
+	int cpu = ui_lesson_cpu_at(&lay, x, y);
+	if (cpu >= 0)
+		cpu_key(u, (unsigned long)cpu);
+}
+
 static int prompt_key(struct ui *u, int k)
 {
 	const struct dt_state *st = view(u);
@@ -912,6 +925,12 @@ void ui_lesson_key(struct ui *u, int k)
 		return;
 	if (u->asking && k >= '1' && k <= '9') {
 		answer(u, k);
+		return;
+	}
+	if (k == UI_KEY_MOUSE) { /* a click on a CPU pane: that CPU's key */
+		int x, y;
+		if (ui_term_mouse(&x, &y) == UI_MOUSE_CLICK)
+			lesson_click(u, x, y);
 		return;
 	}
 	switch (k) {

@@ -520,3 +520,15 @@ press_until() {
 	done
 	fail "'$text' did not come after $max presses of $key"
 }
+
+# ui_click X Y: a left click at column X, row Y (0-based) as the terminal
+# reports it in the X10 mouse encoding (ESC [ M, then button, column and
+# row, each plus 32, the latter two 1-based): a press, then the release.
+# tmux passes the bytes through to the program like keys.
+ui_click() {
+	local cx cy
+	cx=$(printf "\\$(printf '%03o' $(($1 + 33)))")
+	cy=$(printf "\\$(printf '%03o' $(($2 + 33)))")
+	send_text $'\e[M'" $cx$cy"
+	send_text $'\e[M'"#$cx$cy"
+}

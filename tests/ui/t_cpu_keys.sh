@@ -145,3 +145,24 @@ ui_test cpu_key_idle_cpu "lesson 06: y for an idle CPU leaves the story and says
 ui_test cpu_key_during_question "lesson 03: leaving the story at a question drops the question"
 ui_test cpu_key_event_in_story "lesson 06: the event key in the story asks to leave it too; y, then the event"
 ui_test cpu_key_event_in_story_no "lesson 06: n at that prompt fires nothing and stays in the story"
+
+# A click on a CPU pane does what that CPU's key does: in the story it
+# asks to leave first, then steps that CPU (lesson 06, 80x24: CPU1's pane
+# starts on row 4).
+cpu_click_steps() {
+	start -x 80 -y 24 cpu "$UI_LESSONS/06-two-dpcs.lua"
+	wait_for "dpctutor: Two DPCs at once"
+	ui_click 10 4
+	wait_for "leave the story and play freely? (y/n)"
+	send y
+	wait_for "CPU 1 cannot step: it is idle"
+	send e 1 1 # an event to CPU 1, then a click on its pane takes it
+	wait_for -r 'step 1/1 '
+	ui_click 10 4
+	wait_for -r 'step 2/2 '
+	ui_click 70 1 # the story box: nothing
+	ui_click 10 1 # CPU0's pane: idle, and says so
+	wait_for "CPU 0 cannot step: it is idle"
+	expect_screen_has -r 'step 2/2 '
+}
+ui_test cpu_click_steps "a click on a CPU pane steps that CPU (asking to leave the story first)"

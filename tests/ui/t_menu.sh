@@ -129,17 +129,9 @@ menu_help() {
 	expect_screen_lacks "─ help ─"
 }
 
-# menu_click X Y: a left click at column X, row Y (0-based) as the
-# terminal reports it in the X10 mouse encoding (ESC [ M, then button,
-# column and row, each plus 32, the latter two 1-based): a press, then the
-# release.  tmux passes the bytes through to the program like keys.
-menu_click() {
-	local cx cy
-	cx=$(printf "\\$(printf '%03o' $(($1 + 33)))")
-	cy=$(printf "\\$(printf '%03o' $(($2 + 33)))")
-	send_text $'\e[M'" $cx$cy"
-	send_text $'\e[M'"#$cx$cy"
-}
+# menu_click X Y: a left click at column X, row Y (0-based): ui_click
+# in lib.sh.
+menu_click() { ui_click "$@"; }
 
 menu_mouse() {
 	start -e DPCTUTOR_LESSONS="$UI_ROOT/tests/lessons/frozen" -x 80 -y 24 menu

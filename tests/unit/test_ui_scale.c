@@ -44,6 +44,35 @@ static struct ui_lesson_layout lay(int w, int h, unsigned cpus, unsigned focus)
 	return l;
 }
 
+/* A click's cell to the CPU whose pane is there: every cell of every pane
+ * drawn maps back to its CPU, and cells outside the panes to none. */
+START_TEST(test_cpu_at_matches_the_panes)
+{
+	static const struct { int w, h; unsigned cpus, focus; } cases[] = {
+		{ 80, 24, 2, 0 }, { 80, 24, 8, 0 }, { 80, 24, 64, 40 }, { 200, 60, 64, 0 },
+		{ 200, 60, 8, 0 },
+	};
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		struct ui_lesson_layout l = lay(cases[k].w, cases[k].h, cases[k].cpus, cases[k].focus);
+		int pane_h = l.full ? UI_CPU_FULL_ROWS : 1;
+		unsigned hits = 0;
+		for (unsigned i = 0; i < l.shown; i++) {
+			int col = (int)i / l.rows_per_col, r = (int)i % l.rows_per_col;
+			int x0 = col * (l.col_w + 1), y0 = 1 + r * pane_h;
+			for (int y = y0; y < y0 + pane_h; y++)
+				for (int x = x0; x < x0 + l.col_w; x += 7) {
+					ck_assert_int_eq(ui_lesson_cpu_at(&l, x, y), (int)(l.first + i));
+					hits++;
+				}
+		}
+		ck_assert_uint_gt(hits, 0);
+		ck_assert_int_eq(ui_lesson_cpu_at(&l, 5, 0), -1);           /* the title row */
+		ck_assert_int_eq(ui_lesson_cpu_at(&l, l.right_x + 1, 2), -1); /* the story box */
+		ck_assert_int_eq(ui_lesson_cpu_at(&l, 0, l.rule_y), -1);      /* the rule */
+	}
+}
+END_TEST
+
 START_TEST(test_layout_80x24)
 {
 	/* 80x24: the left 44 columns, 21 body rows, the story box 10 of them. */
@@ -591,6 +620,7 @@ Suite *ui_scale_suite(void)
 	tcase_add_test(tc, test_layout_80x24);
 	tcase_add_test(tc, test_layout_window_follows_focus);
 	tcase_add_test(tc, test_layout_big_screens);
+	tcase_add_test(tc, test_cpu_at_matches_the_panes);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("screens");
 	tcase_add_loop_test(tc, test_scaling_80x24, 0, NSCALING);

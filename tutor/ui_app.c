@@ -5,6 +5,7 @@
  * and nowhere else; so is the progress file's life: opened at start, the
  * student's place saved when the program quits.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -244,11 +245,12 @@ int ui_run(const struct ui_options *o)
 			       (unsigned long long)dt_machine_state(rt_machine(u.rt))->seed, cmd);
 		free(cmd);
 	}
-	ui_resume_save(&u); /* q, Ctrl-C and SIGTERM all come here */
+	ui_resume_save(&u); /* q, Ctrl-C, SIGTERM and SIGHUP all come here */
 	ui_grid_free(&u.grid);
 	ui_demo_stop(&u);
 	ui_close_lesson(&u);
 	ui_menu_free(&u);
 	progress_close(&progress);
-	return 0;
+	/* A hang-up still ends with the status a shell expects of one. */
+	return ui_term_quit_signal() == SIGHUP ? 128 + SIGHUP : 0;
 }

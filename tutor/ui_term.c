@@ -19,7 +19,8 @@
  * the handler then does only what POSIX allows in a signal handler: write
  * those bytes, tcsetattr the saved modes, and die of the same signal.  It
  * runs on its own stack so that a stack overflow can be reported too.
- * SIGINT and SIGTERM first take a clean path instead (see ui_term.h).
+ * SIGINT, SIGTERM and SIGHUP first take a clean path instead (see
+ * ui_term.h): the student's place is saved before the tutor goes.
  *
  * State.  Curses is one per process and a signal handler can reach only
  * globals, so this module keeps the front-end's only globals: `sig`, what
@@ -182,7 +183,7 @@ void ui_term_theme_colors(enum ui_style s, bool high_contrast, short *fg, short 
 
 static struct {
 	volatile sig_atomic_t armed; /* curses is up: restore before dying */
-	volatile sig_atomic_t quit;  /* SIGINT or SIGTERM arrived */
+	volatile sig_atomic_t quit;  /* SIGINT, SIGTERM or SIGHUP arrived: its number */
 	int fd;                      /* the terminal curses writes to */
 	int have_modes;
 	struct termios modes; /* the terminal's modes before curses */
@@ -215,7 +216,7 @@ static struct {
 
 static bool is_quit_signal(int signo)
 {
-	return signo == SIGINT || signo == SIGTERM;
+	return signo == SIGINT || signo == SIGTERM || signo == SIGHUP;
 }
 
 /* Async-signal-safe: write(2) and tcsetattr(3) only. */
@@ -242,7 +243,7 @@ static void on_signal(int signo)
 	int saved_errno = errno;
 
 	if (is_quit_signal(signo) && !sig.quit) {
-		sig.quit = 1; /* the clean path: ui_term_getkey reports it */
+		sig.quit = signo; /* the clean path: ui_term_getkey reports it */
 		errno = saved_errno;
 		return;
 	}
@@ -250,7 +251,7 @@ static void on_signal(int signo)
 		sig.armed = 0;
 		restore_terminal();
 	}
-	if (is_quit_signal(signo) || signo == SIGHUP)
+	if (is_quit_signal(signo)) /* the second one: no clean path now */
 		_exit(128 + signo);
 	/*
 	 * SA_RESETHAND has put back the default action, so this signal kills
@@ -287,7 +288,7 @@ static void install_handlers(void)
 	sigfillset(&sa.sa_mask); /* one handler at a time */
 	for (size_t i = 0; i < NCAUGHT; i++) {
 		int s = caught[i];
-		bool fatal = !is_quit_signal(s) && s != SIGHUP;
+		bool fatal = !is_quit_signal(s);
 
 		/* An ignored SIGHUP (nohup) or SIGINT (a background job) stays so. */
 		if (!fatal && term.old[i].sa_handler == SIG_IGN)
@@ -527,6 +528,11 @@ bool ui_term_color(void)
 bool ui_term_quit_requested(void)
 {
 	return sig.quit != 0 || term.hung_up;
+}
+
+int ui_term_quit_signal(void)
+{
+	return sig.quit;
 }
 
 const char *ui_term_strerror(int rc)

@@ -123,9 +123,12 @@ int ui_term_getkey(int timeout_ms);
 /* The last UI_KEY_MOUSE: what happened, and at which cell (*x, *y). */
 enum ui_mouse ui_term_mouse(int *x, int *y);
 
-/* True once SIGINT or SIGTERM arrived or the terminal went away
- * (ui_term_getkey reports it too). */
+/* True once SIGINT, SIGTERM or SIGHUP arrived or the terminal went away
+ * (ui_term_getkey reports it too).  A second such signal before the
+ * clean quit ends restores the terminal and exits 128 + its number. */
 bool ui_term_quit_requested(void);
+/* The signal that asked for the clean quit, 0 for none. */
+int ui_term_quit_signal(void);
 
 /* A key's name for the help screen and footer: "q", "Up", "F1", "Ctrl-L". */
 const char *ui_term_name_of_key(int key);

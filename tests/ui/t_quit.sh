@@ -105,8 +105,22 @@ quit_sigabrt() {
 	quit_fatal_signal ABRT 6
 }
 
+# SIGHUP (the terminal window closed) takes the clean path as SIGTERM
+# does: the terminal back, the student's place saved, then the status a
+# shell expects of a hang-up (129).
 quit_sighup() {
-	quit_fatal_signal HUP 1
+	start_shell quit
+	quit_run_tutor "sh -c 'echo \$\$ >\"$UI_TEST_TMP/pid\"; exec \"\$0\" \"\$@\"'"
+	send Enter # one piece of the story: a place worth saving
+	wait_for "Two device events reach CPU 0"
+	local pid
+	pid=$(cat "$UI_TEST_TMP/pid" 2>/dev/null)
+	[ -n "$pid" ] || fail "no pid file from the wrapper"
+	kill -HUP "$pid" || fail "kill -HUP $pid failed"
+	quit_check_restored
+	[ "$QUIT_RC" = 129 ] || fail "dpctutor exited with status $QUIT_RC after SIGHUP (want 129)"
+	grep -qE '^lesson queued-once .* resume=story ' "$UI_STATE/dpctutor/progress" ||
+		fail "SIGHUP lost the student's place: $(cat "$UI_STATE/dpctutor/progress" 2>&1)"
 }
 
 # The last-resort alarm (DPCTUTOR_ALARM) rings while the lesson waits for
@@ -127,5 +141,5 @@ ui_test quit_ctrl_c "Ctrl-C (with a prompt open) exits cleanly and gives the ter
 ui_test quit_sigterm "SIGTERM exits cleanly and gives the terminal back"
 ui_test quit_sigsegv "SIGSEGV: the handler gives the terminal back, then dies of it (status 139)"
 ui_test quit_sigabrt "SIGABRT: the handler gives the terminal back, then dies of it (status 134)"
-ui_test quit_sighup "SIGHUP: the handler gives the terminal back and exits with status 129"
+ui_test quit_sighup "SIGHUP: a clean quit that saves the place, then status 129"
 ui_test quit_alarm "the last-resort alarm gives the terminal back, names the lesson, exits 1"

@@ -12,7 +12,8 @@
 #   (none)       build/plain
 #   SANITIZE=1   build/sanitize  ASan + UBSan, tests with DT_TEST_SCALE=small
 #   VALGRIND=1   build/valgrind  tests under valgrind, CK_FORK=no, small scale
-#   FUZZ=1       build/fuzz      clang; reserved for the fuzz targets to come
+#   FUZZ=1       build/fuzz      clang, ASan + UBSan + libFuzzer coverage:
+#                                the fuzz targets (`make fuzz`, docs/fuzzing.md)
 
 .SUFFIXES:
 .DELETE_ON_ERROR:
@@ -65,8 +66,11 @@ TEST_WRAPPER := valgrind --quiet --error-exitcode=1 --leak-check=full \
 	--errors-for-leak-kinds=definite,indirect
 else ifeq ($(FUZZ),1)
 BUILD := build/fuzz
-# Reserved: the fuzz targets (clang -fsanitize=fuzzer) arrive later.
+# Every object carries libFuzzer's coverage hooks and the sanitizers; only
+# the fuzz targets link libFuzzer's main (-fsanitize=fuzzer).
 CC := clang
+SAN_FLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all
 else
 BUILD := build/plain
 endif
@@ -202,7 +206,7 @@ endif
 endif
 CHECK_STEPS = check-layering check-unit $(CHECK_EXTRA)
 
-.PHONY: all lib run bench check check-deps check-layering check-unit check-lessons check-spin check-ui check-install unit-tests deps \
+.PHONY: all lib run bench fuzz check-fuzz fuzz-bins fuzz-run fuzz-check check check-deps check-layering check-unit check-lessons check-spin check-ui check-install unit-tests deps \
 	clean install uninstall help FORCE
 
 all: $(LIB) $(PROGRAMS)
@@ -337,6 +341,74 @@ check-install:
 check-unit: $(UNIT_BIN)
 	@echo "unit tests: $(UNIT_BIN)$(if $(SUITE), $(SUITE))$(if $(TEST_WRAPPER), under valgrind)"
 	env $(TEST_ENV) $(TEST_WRAPPER) ./$(UNIT_BIN) $(SUITE)
+
+# ---------------------------------------------------------------------------
+# Fuzzing (docs/fuzzing.md): libFuzzer targets in tests/fuzz/fuzz_NAME.c,
+# built with FUZZ=1, seed corpora in tests/fuzz/corpus/NAME/.
+#   make fuzz         each target for FUZZ_TIME seconds; new inputs are kept
+#                     in build/fuzz/corpus/NAME, crashes in build/fuzz/artifacts
+#   make check-fuzz   replays the committed corpus, then FUZZ_RUNS inputs per
+#                     target from seed FUZZ_SEED: a fixed amount of work, so
+#                     the result never depends on the machine's speed
+FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(sort $(wildcard tests/fuzz/fuzz_*.c)))
+FUZZ_BINS := $(FUZZ_NAMES:%=build/fuzz/fuzz_%)
+FUZZ_TIME ?= 60
+FUZZ_RUNS ?= 3000
+FUZZ_SEED ?= 1
+# Per input: 10 s before libFuzzer calls it a hang, 2 GiB of memory, and
+# inputs of 16 KiB at most (lessons are small).
+FUZZ_FLAGS := -timeout=10 -rss_limit_mb=2048 -max_len=16384 -print_final_stats=0
+FUZZ_ENV := ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
+ifeq ($(FUZZ),1)
+$(BUILD)/tests/fuzz/%.o: tests/fuzz/%.c $(FLAGS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) -Itutor $(TUTOR_CFLAGS) $(ALL_CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+$(BUILD)/fuzz_%: $(BUILD)/tests/fuzz/fuzz_%.o $(TUTOR_LIB) $(LIB)
+	$(CC) $(CFLAGS) -fsanitize=fuzzer,address,undefined $(LDFLAGS) -o $@ $^ $(TUTOR_LIBS) $(LDLIBS)
+
+-include $(FUZZ_NAMES:%=$(BUILD)/tests/fuzz/fuzz_%.d)
+
+.SECONDARY: $(FUZZ_NAMES:%=$(BUILD)/tests/fuzz/fuzz_%.o)
+
+fuzz-bins: $(FUZZ_BINS)
+
+fuzz-run: $(FUZZ_BINS)
+	@mkdir -p build/fuzz/artifacts
+	@for t in $(FUZZ_NAMES); do \
+		mkdir -p build/fuzz/corpus/$$t; \
+		echo "fuzz: $$t for $(FUZZ_TIME) s (corpus build/fuzz/corpus/$$t + tests/fuzz/corpus/$$t)"; \
+		env $(FUZZ_ENV) ./build/fuzz/fuzz_$$t $(FUZZ_FLAGS) -max_total_time=$(FUZZ_TIME) \
+			-artifact_prefix=build/fuzz/artifacts/$$t- \
+			build/fuzz/corpus/$$t tests/fuzz/corpus/$$t || exit 1; \
+	done
+
+fuzz-check: $(FUZZ_BINS)
+	@passed=0; failed=0; \
+	for t in $(FUZZ_NAMES); do \
+		echo "fuzz: replaying tests/fuzz/corpus/$$t"; \
+		if env $(FUZZ_ENV) ./build/fuzz/fuzz_$$t $(FUZZ_FLAGS) tests/fuzz/corpus/$$t/*; then \
+			passed=$$((passed + 1)); else failed=$$((failed + 1)); fi; \
+		rm -rf build/fuzz/check/$$t; mkdir -p build/fuzz/check/$$t build/fuzz/artifacts; \
+		echo "fuzz: $$t, $(FUZZ_RUNS) inputs from seed $(FUZZ_SEED)"; \
+		if env $(FUZZ_ENV) ./build/fuzz/fuzz_$$t $(FUZZ_FLAGS) -seed=$(FUZZ_SEED) \
+			-runs=$(FUZZ_RUNS) -artifact_prefix=build/fuzz/artifacts/$$t- \
+			build/fuzz/check/$$t tests/fuzz/corpus/$$t; then \
+			passed=$$((passed + 1)); else failed=$$((failed + 1)); fi; \
+	done; \
+	echo "fuzz: $$passed passed, $$failed failed"; \
+	[ $$failed -eq 0 ]
+endif
+
+fuzz:
+	@$(ensure-deps-sh)
+	+@$(MAKE) --no-print-directory FUZZ=1 SANITIZE= VALGRIND= fuzz-run
+
+check-fuzz:
+	@$(ensure-deps-sh)
+	+@$(MAKE) --no-print-directory FUZZ=1 SANITIZE= VALGRIND= fuzz-check
 
 # ---------------------------------------------------------------------------
 # Installing the Debian packages.

@@ -6,12 +6,13 @@
 #   corpus/lesson    every lesson file (lessons/, tests/lessons/, tests/spin/)
 #   corpus/schedule  the lessons' reference schedules, every "v1 ..." string
 #                    of the unit tests, and the witnesses --explore prints
-#   corpus/engine    a few hand-made call sequences (see fuzz_engine.c)
+#   corpus/engine    hand-made call sequences (fuzz_engine.c says the layout),
+#                    kept as they are
 set -eu
 bin=${1:-build/plain/dpctutor}
 dir=tests/fuzz/corpus
 mkdir -p "$dir/lesson" "$dir/schedule" "$dir/engine"
-find "$dir" -type f ! -name 'regress-*' -delete
+find "$dir/lesson" "$dir/schedule" -type f ! -name 'regress-*' -delete
 
 for f in lessons/[0-9]*.lua tests/lessons/*.lua tests/spin/*.lua; do
 	cp "$f" "$dir/lesson/$(basename "$f")"

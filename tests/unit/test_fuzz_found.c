@@ -1,0 +1,59 @@
+/*
+ * test_fuzz_found.c - what the fuzzers found (tests/fuzz/, docs/fuzzing.md),
+ * one test per finding, each named after what went wrong.
+ *
+ * The input that found it is also kept in the target's corpus as
+ * tests/fuzz/corpus/TARGET/regress-NAME, so `make check-fuzz` replays it
+ * through the whole target; the test here pins the fixed behaviour down
+ * in the engine's or the runtime's own terms, without libFuzzer.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fixture.h"
+#include "script.h"
+#include "story.h"
+#include "testutil.h"
+
+/*
+ * fuzz_engine, regress-tick-storm: a step that costs more than one clock
+ * tick walked the ticks one by one, one CLOCK_TICK event each.  A lesson
+ * with tick_us = 1 and step("x", { us = 100000000 }) made 10^8 trace
+ * events (8 GB) in one step.  Now a step makes one event that counts the
+ * ticks (arg1), and the next tick is still where the clock says.
+ */
+START_TEST(test_one_long_step_makes_one_tick_event)
+{
+	static const struct dt_cinsn isr[] = { CP_STEP(100000000), CP_STEP(1), CP_RETI(1) };
+	struct fx f;
+	fx_init(&f, 1);
+	f.cfg.sw.tick_us = 1;
+	f.cfg.sw.watchdog_single_us = 0; /* the step alone would be a 0x133 */
+	f.cfg.sw.watchdog_cumulative_us = 0;
+	fx_dev(&f, "nic", DT_LINE_EDGE, 5, 0, FX_PROG(&f, isr), DT_NO_CALLBACK);
+	fx_start(&f);
+	fx_fire(&f, 0, 0);
+	fx_cpu(&f, 0); /* take the interrupt: busy 1, the first tick */
+	ck_assert_uint_eq(fx_count(&f, DT_EV_CLOCK_TICK), 1);
+	fx_cpu(&f, 0); /* the long step: busy 100000001 */
+	ck_assert_uint_eq(fx_count(&f, DT_EV_CLOCK_TICK), 2);
+	const struct dt_trace_event *e = fx_last(&f, DT_EV_CLOCK_TICK);
+	ck_assert_int_eq(e->arg[0], 100000001);
+	ck_assert_int_eq(e->arg[1], 100000000);
+	ck_assert_uint_eq(fx_st(&f)->cpus[0].next_tick_us, 100000002);
+	fx_cpu(&f, 0); /* one more us: exactly one more tick */
+	ck_assert_uint_eq(fx_count(&f, DT_EV_CLOCK_TICK), 3);
+	ck_assert_int_eq(fx_last(&f, DT_EV_CLOCK_TICK)->arg[1], 1);
+	fx_done(&f);
+}
+END_TEST
+
+Suite *fuzz_found_suite(void)
+{
+	Suite *s = suite_create("fuzz_found");
+	TCase *tc = tcase_create("engine");
+	tcase_add_test(tc, test_one_long_step_makes_one_tick_event);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -49,11 +49,40 @@ START_TEST(test_one_long_step_makes_one_tick_event)
 }
 END_TEST
 
+/*
+ * fuzz_engine, regress-register-out-of-range: a C-program WRITE or WRREG
+ * read its source register without reducing it modulo DT_CPROG_REGS (the
+ * local instructions did), so src = 7 read past the four registers.  Now
+ * every instruction takes register numbers modulo DT_CPROG_REGS: src 7
+ * is r3.
+ */
+START_TEST(test_cprog_write_takes_registers_modulo)
+{
+	static const struct dt_cinsn isr[] = {
+		CP_MOVI(3, 42),
+		{ .op = CI_WRITE, .src = 7, .a = 0 },  /* v = r[7 % 4] = r3 */
+		{ .op = CI_WRREG, .src = 11, .a = 0, .b = 2 }, /* register 2 = r3 */
+		CP_RETI(1),
+	};
+	struct fx f;
+	fx_init(&f, 1);
+	unsigned v = fx_var(&f, "v");
+	fx_dev(&f, "nic", DT_LINE_EDGE, 5, 0, FX_PROG(&f, isr), DT_NO_CALLBACK);
+	fx_start(&f);
+	fx_fire(&f, 0, 0);
+	fx_run(&f);
+	ck_assert_int_eq(fx_val(&f, v), 42);
+	ck_assert_uint_eq(fx_st(&f)->devices[0].regs[2], 42);
+	fx_done(&f);
+}
+END_TEST
+
 Suite *fuzz_found_suite(void)
 {
 	Suite *s = suite_create("fuzz_found");
 	TCase *tc = tcase_create("engine");
 	tcase_add_test(tc, test_one_long_step_makes_one_tick_event);
+	tcase_add_test(tc, test_cprog_write_takes_registers_modulo);
 	suite_add_tcase(s, tc);
 	return s;
 }

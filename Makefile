@@ -361,6 +361,9 @@ FUZZ_FLAGS := -timeout=10 -rss_limit_mb=2048 -max_len=16384 -print_final_stats=0
 FUZZ_ENV := ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
+# A target's libFuzzer dictionary, tests/fuzz/NAME.dict, when it has one.
+fuzz-dict = $$([ -f tests/fuzz/$$t.dict ] && echo -dict=tests/fuzz/$$t.dict)
+
 ifeq ($(FUZZ),1)
 $(BUILD)/tests/fuzz/%.o: tests/fuzz/%.c $(FLAGS_STAMP)
 	@mkdir -p $(@D)
@@ -380,7 +383,7 @@ fuzz-run: $(FUZZ_BINS)
 	@for t in $(FUZZ_NAMES); do \
 		mkdir -p build/fuzz/corpus/$$t; \
 		echo "fuzz: $$t for $(FUZZ_TIME) s (corpus build/fuzz/corpus/$$t + tests/fuzz/corpus/$$t)"; \
-		env $(FUZZ_ENV) ./build/fuzz/fuzz_$$t $(FUZZ_FLAGS) -max_total_time=$(FUZZ_TIME) \
+		env $(FUZZ_ENV) ./build/fuzz/fuzz_$$t $(FUZZ_FLAGS) $(fuzz-dict) -max_total_time=$(FUZZ_TIME) \
 			-artifact_prefix=build/fuzz/artifacts/$$t- \
 			build/fuzz/corpus/$$t tests/fuzz/corpus/$$t || exit 1; \
 	done
@@ -393,7 +396,7 @@ fuzz-check: $(FUZZ_BINS)
 			passed=$$((passed + 1)); else failed=$$((failed + 1)); fi; \
 		rm -rf build/fuzz/check/$$t; mkdir -p build/fuzz/check/$$t build/fuzz/artifacts; \
 		echo "fuzz: $$t, $(FUZZ_RUNS) inputs from seed $(FUZZ_SEED)"; \
-		if env $(FUZZ_ENV) ./build/fuzz/fuzz_$$t $(FUZZ_FLAGS) -seed=$(FUZZ_SEED) \
+		if env $(FUZZ_ENV) ./build/fuzz/fuzz_$$t $(FUZZ_FLAGS) $(fuzz-dict) -seed=$(FUZZ_SEED) \
 			-runs=$(FUZZ_RUNS) -artifact_prefix=build/fuzz/artifacts/$$t- \
 			build/fuzz/check/$$t tests/fuzz/corpus/$$t; then \
 			passed=$$((passed + 1)); else failed=$$((failed + 1)); fi; \

@@ -39,3 +39,18 @@ done | while IFS= read -r line; do
 	n=$((n + 1))
 	printf '%s' "$line" > "$dir/schedule/witness-$(printf '%03d' $n)"
 done
+
+# The lesson target's dictionary: the API's names and keys, Lua tokens.
+{
+	echo "# lesson.dict - libFuzzer dictionary for fuzz_lesson: the lesson API's names"
+	echo "# (lessons/api.lua), its table keys and a few Lua tokens.  Made by"
+	echo "# tests/fuzz/make-corpus.sh."
+	{
+		grep -oE "^function [A-Za-z_]+|^[A-Z_a-z]+ = " lessons/api.lua |
+			sed 's/^function //; s/ = $//' | sort -u
+		grep -oE -- "---@field [a-z_A-Z]+" lessons/api.lua | sed 's/---@field //' | sort -u
+		printf '%s\n' function end local return true false nil for while repeat until \
+			if then else elseif do and or not pairs ipairs pcall error setmetatable \
+			tostring string.rep table.concat load
+	} | awk '!seen[$0]++ { printf "\"%s\"\n", $0 }'
+} > tests/fuzz/lesson.dict

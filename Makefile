@@ -47,6 +47,7 @@ endif
 SAN_FLAGS :=
 TEST_ENV := CK_DEFAULT_TIMEOUT=120
 TEST_WRAPPER :=
+CHECK_LESSON_FLAGS :=
 
 ifeq ($(SANITIZE),1)
 BUILD := build/sanitize
@@ -64,6 +65,9 @@ BUILD := build/valgrind
 TEST_ENV := CK_DEFAULT_TIMEOUT=600 CK_FORK=no DT_TEST_SCALE=small
 TEST_WRAPPER := valgrind --quiet --error-exitcode=1 --leak-check=full \
 	--errors-for-leak-kinds=definite,indirect
+# The lesson checks' for-all proofs within 1 preemption (a tenth of the
+# runs of the lessons' own bounds) keep the stage within minutes.
+CHECK_LESSON_FLAGS := --max-preemptions 1
 else ifeq ($(FUZZ),1)
 BUILD := build/fuzz
 # Every object carries libFuzzer's coverage hooks and the sanitizers; only
@@ -132,14 +136,26 @@ DEPFILES := $(ENGINE_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(TUTOR_OBJS:.o=.d)
 # lua5.4 and ncursesw and `make check` will soon build it.
 DEPS_MODULES := check lua5.4 ncursesw
 DEPS_COMMANDS := spin tmux groff
-DEB_PACKAGES := pkg-config check libsubunit-dev liblua5.4-dev libncurses-dev tmux spin groff-base
+# `make deps` installs everything any variant needs (CI runs them all):
+# valgrind for VALGRIND=1; clang and libclang-rt-14-dev (libFuzzer and
+# clang's sanitizer runtimes, which clang does not pull in) for FUZZ=1.
+# A variant only requires its own.
+DEB_PACKAGES := pkg-config check libsubunit-dev liblua5.4-dev libncurses-dev tmux spin groff-base \
+	valgrind clang libclang-rt-14-dev
 ifeq ($(VALGRIND),1)
 DEPS_COMMANDS += valgrind
-DEB_PACKAGES += valgrind
+endif
+# CC=clang, and FUZZ=1 (which sets it), need clang.
+ifneq ($(filter clang%,$(notdir $(CC))),)
+DEPS_COMMANDS += clang
 endif
 ifeq ($(FUZZ),1)
-DEPS_COMMANDS += clang
-DEB_PACKAGES += clang
+define find-missing-files-sh
+if command -v clang >/dev/null 2>&1; then \
+	f=$$(clang -print-file-name=libclang_rt.fuzzer-$$(uname -m).a 2>/dev/null); \
+	[ -f "$$f" ] || missing="$$missing libclang-rt-14-dev"; \
+fi;
+endef
 endif
 
 # The Debian package behind a module or command (check.pc requires
@@ -167,6 +183,7 @@ fi; \
 for c in $(DEPS_COMMANDS); do \
 	command -v "$$c" >/dev/null 2>&1 || missing="$$missing $$(deb_of $$c)"; \
 done; \
+$(find-missing-files-sh) \
 missing=$$(echo $$missing)
 endef
 
@@ -315,7 +332,7 @@ check-layering:
 # Every lesson must pass --check (its closing line counts in CI).
 check-lessons: $(TUTOR_BIN)
 	@echo "lesson checks: $(TUTOR_BIN) --check lessons/*.lua"
-	env $(TEST_ENV) $(TEST_WRAPPER) ./$(TUTOR_BIN) --check $(sort $(filter-out lessons/api.lua,$(wildcard lessons/*.lua)))
+	env $(TEST_ENV) $(TEST_WRAPPER) ./$(TUTOR_BIN) --check $(CHECK_LESSON_FLAGS) $(sort $(filter-out lessons/api.lua,$(wildcard lessons/*.lua)))
 
 # The explorer against an independent oracle: the final states Spin finds
 # in a Promela model of the two-DPC scenario (tests/spin/).
@@ -405,12 +422,14 @@ fuzz-check: $(FUZZ_BINS)
 	[ $$failed -eq 0 ]
 endif
 
+# The dependencies are checked in the FUZZ=1 make, which knows that clang
+# and libFuzzer are needed.
 fuzz:
-	@$(ensure-deps-sh)
+	+@$(MAKE) --no-print-directory FUZZ=1 SANITIZE= VALGRIND= check-deps
 	+@$(MAKE) --no-print-directory FUZZ=1 SANITIZE= VALGRIND= fuzz-run
 
 check-fuzz:
-	@$(ensure-deps-sh)
+	+@$(MAKE) --no-print-directory FUZZ=1 SANITIZE= VALGRIND= check-deps
 	+@$(MAKE) --no-print-directory FUZZ=1 SANITIZE= VALGRIND= fuzz-check
 
 # ---------------------------------------------------------------------------
@@ -421,7 +440,8 @@ APT_GET := env DEBIAN_FRONTEND=noninteractive apt-get
 deps:
 	@echo "dpctutor: installing Debian packages: $(DEB_PACKAGES)"
 	@echo "  pkg-config finds the libraries; check (+ libsubunit-dev, which check.pc requires) runs"
-	@echo "  the unit tests; liblua5.4-dev and libncurses-dev build the tutor; tmux drives the UI tests; spin checks the explorer; groff-base lints the man page$(if $(filter valgrind,$(DEB_PACKAGES)),; valgrind runs VALGRIND=1)$(if $(filter clang,$(DEB_PACKAGES)),; clang builds FUZZ=1)."
+	@echo "  the unit tests; liblua5.4-dev and libncurses-dev build the tutor; tmux drives the UI tests; spin checks the explorer; groff-base lints the man page;"
+	@echo "  valgrind runs VALGRIND=1; clang and libclang-rt-14-dev (libFuzzer, sanitizer runtimes) build FUZZ=1."
 	@if ! command -v apt-get >/dev/null 2>&1; then \
 		echo "dpctutor: no apt-get here; install these yourself:" >&2; \
 		echo "  Debian packages: $(DEB_PACKAGES)" >&2; \
@@ -492,6 +512,8 @@ help:
 	@echo "  check-ui        the terminal UI driven in tmux (tests/ui/; plain build)"
 	@echo "  check-install   make install/uninstall into a temporary PREFIX, then run it"
 	@echo "  bench           print the benchmark figures (never pass/fail on time)"
+	@echo "  fuzz            run each fuzz target for FUZZ_TIME seconds (docs/fuzzing.md)"
+	@echo "  check-fuzz      replay the fuzz corpus, then FUZZ_RUNS inputs per target"
 	@echo "  check-layering  check that engine/ and include/ use no curses or Lua"
 	@echo "  check-deps      check dependencies only (installs them unless DEPS=no)"
 	@echo "  deps            install the Debian packages (via sudo when not root)"
@@ -501,7 +523,9 @@ help:
 	@echo "variables:"
 	@echo "  SANITIZE=1      ASan+UBSan build in build/sanitize, smaller tests"
 	@echo "  VALGRIND=1      tests under valgrind, build in build/valgrind"
-	@echo "  FUZZ=1          reserved: clang build in build/fuzz"
+	@echo "  FUZZ=1          clang + ASan/UBSan + libFuzzer build in build/fuzz"
+	@echo "  FUZZ_TIME=60    seconds per target for make fuzz; FUZZ_RUNS=3000 and"
+	@echo "  FUZZ_SEED=1     the fixed-count run of make check-fuzz"
 	@echo "  CC=clang        another compiler; CFLAGS (default -O2 -g), CPPFLAGS,"
 	@echo "                  LDFLAGS, LDLIBS are honoured"
 	@echo "  PREFIX, DESTDIR install locations (PREFIX defaults to /usr/local)"

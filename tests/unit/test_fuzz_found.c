@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "fixture.h"
+#include "script_fx.h"
 #include "script.h"
 #include "story.h"
 #include "testutil.h"
@@ -77,12 +78,78 @@ START_TEST(test_cprog_write_takes_registers_modulo)
 }
 END_TEST
 
+/*
+ * fuzz_lesson, regress-story-number: story{} took a number as a line of
+ * text (lua_isstring is true for numbers), and the story runner then read
+ * the number as an action table, from C outside any protected call: Lua
+ * raised "attempt to index a number value" with nothing to catch it, and
+ * the tutor aborted.  The fuzzer's lesson had `# ask { ... }` (a length)
+ * as an item.  Now the number is refused when the story is declared.
+ */
+START_TEST(test_a_number_in_the_story_is_refused)
+{
+	char path[64];
+	char *err = sfx_open_fail("lesson { api = 1, id = \"n\", title = \"t\", goal = \"g\" }\n"
+				  "story { \"a line\", # { 1, 2 } }\n",
+				  path);
+	ck_assert_ptr_nonnull(strstr(err, ":2: story{} item 2 is neither text nor an action"));
+	free(err);
+}
+END_TEST
+
+/*
+ * The same class, reached another way: the runner reads the story's
+ * actions and the challenges from C, so a lesson table that can raise on
+ * a read (a metatable whose __index errors, set after ask{} returned it)
+ * or that a callback changes later aborted the tutor the same way.  The
+ * runtime now keeps private copies of the story and the challenges, which
+ * no lesson code can reach; the lesson still plays as declared.
+ */
+START_TEST(test_the_story_is_a_private_copy)
+{
+	static const char src[] =
+		"lesson { api = 1, id = \"c\", title = \"t\", goal = \"g\" }\n"
+		"local s = shared { n = 0 }\n"
+		"local items = { run_to_end(), \"first\", mark(\"here\"),\n"
+		"  ask { \"How many?\", about = value(\"n\"), choices = { \"0\", \"1\" }, answer = \"1\" } }\n"
+		"setmetatable(items[4], { __index = function() error(\"boom\") end })\n"
+		"setmetatable(items, { __index = function() error(\"boom\") end })\n"
+		"thread { name = \"w\", body = function()\n"
+		"  items[3] = 7; items[4].choices = 5; s.n = 1 end }\n"
+		"story(items)\n"
+		"local ch = { kind = \"exists\", goal = \"g\", reach = function() return false end,\n"
+		"  reference = \"v1 cpus=1: t(w)@0\", hints = { \"h\" } }\n"
+		"challenge(ch)\n"
+		"setmetatable(ch, { __index = function() error(\"boom\") end })\n";
+	struct sfx f;
+	struct story_result res;
+	char *out = NULL;
+	sfx_open(&f, src);
+	sfx_story(&f, 0, &res, &out);
+	ck_assert_msg(res.finished, "the story stopped: %s", res.failure);
+	ck_assert_uint_eq(res.asks, 1);
+	ck_assert_uint_eq(res.asks_ok, 1); /* the thread ran before the question */
+	ck_assert_ptr_nonnull(strstr(out, "-- here"));
+	ck_assert_ptr_nonnull(strstr(out, "[1] 0 [2] 1"));
+	struct rt_challenge ch;
+	ck_assert_int_eq(rt_challenge_info(f.rt, 0, &ch), 0);
+	ck_assert_str_eq(ch.reference, "v1 cpus=1: t(w)@0");
+	ck_assert_uint_eq(ch.nhints, 1);
+	free(out);
+	sfx_close(&f);
+}
+END_TEST
+
 Suite *fuzz_found_suite(void)
 {
 	Suite *s = suite_create("fuzz_found");
 	TCase *tc = tcase_create("engine");
 	tcase_add_test(tc, test_one_long_step_makes_one_tick_event);
 	tcase_add_test(tc, test_cprog_write_takes_registers_modulo);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("lesson");
+	tcase_add_test(tc, test_a_number_in_the_story_is_refused);
+	tcase_add_test(tc, test_the_story_is_a_private_copy);
 	suite_add_tcase(s, tc);
 	return s;
 }

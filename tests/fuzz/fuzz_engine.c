@@ -37,15 +37,9 @@
 #include "dt_history.h"
 #include "dt_machine.h"
 #include "dt_sched.h"
+#include "fuzz_util.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define FAIL(...)                                             \
-	do {                                                  \
-		fprintf(stderr, "fuzz_engine: " __VA_ARGS__); \
-		fputc('\n', stderr);                          \
-		abort();                                      \
-	} while (0)
+#define FAIL(...) FUZZ_FAIL("fuzz_engine", __VA_ARGS__)
 
 #define MAX_PROGS 8
 #define MAX_INSNS 12

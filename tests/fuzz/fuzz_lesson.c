@@ -28,8 +28,7 @@
 #include "script.h"
 #include "story.h"
 #include "timeline.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzz_util.h"
 
 #define FUZZ_BUDGET 20000u
 #define FUZZ_MEM ((size_t)16 << 20)

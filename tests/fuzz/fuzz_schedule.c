@@ -24,15 +24,9 @@
 #include "dt_choice.h"
 #include "dt_cprog.h"
 #include "dt_machine.h"
+#include "fuzz_util.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define FAIL(...)                                          \
-	do {                                               \
-		fprintf(stderr, "fuzz_schedule: " __VA_ARGS__); \
-		fputc('\n', stderr);                       \
-		abort();                                   \
-	} while (0)
+#define FAIL(...) FUZZ_FAIL("fuzz_schedule", __VA_ARGS__)
 
 /* An ISR that queues its DPC, a DPC that takes a step, a thread body. */
 static const struct dt_cinsn isr_code[] = { CP_QUEUE_DPC(0), CP_RETI(1) };

@@ -370,7 +370,7 @@ check-unit: $(UNIT_BIN)
 FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(sort $(wildcard tests/fuzz/fuzz_*.c)))
 FUZZ_BINS := $(FUZZ_NAMES:%=build/fuzz/fuzz_%)
 FUZZ_TIME ?= 60
-FUZZ_RUNS ?= 3000
+FUZZ_RUNS ?= 20000
 FUZZ_SEED ?= 1
 # Per input: 10 s before libFuzzer calls it a hang, 2 GiB of memory, and
 # inputs of 16 KiB at most (lessons are small).
@@ -524,7 +524,7 @@ help:
 	@echo "  SANITIZE=1      ASan+UBSan build in build/sanitize, smaller tests"
 	@echo "  VALGRIND=1      tests under valgrind, build in build/valgrind"
 	@echo "  FUZZ=1          clang + ASan/UBSan + libFuzzer build in build/fuzz"
-	@echo "  FUZZ_TIME=60    seconds per target for make fuzz; FUZZ_RUNS=3000 and"
+	@echo "  FUZZ_TIME=60    seconds per target for make fuzz; FUZZ_RUNS=20000 and"
 	@echo "  FUZZ_SEED=1     the fixed-count run of make check-fuzz"
 	@echo "  CC=clang        another compiler; CFLAGS (default -O2 -g), CPPFLAGS,"
 	@echo "                  LDFLAGS, LDLIBS are honoured"

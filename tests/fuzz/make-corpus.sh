@@ -1,7 +1,7 @@
 #!/bin/sh
 # make-corpus.sh - (re)write the seed corpora of the fuzz targets from the
 # project's own lessons and schedules.  Run from the top directory after
-# `make`; the regress-* inputs (crashes found by fuzzing) are kept.
+# `make`.  Only the seeds it writes are replaced (see below).
 #
 #   corpus/lesson    every lesson file (lessons/, tests/lessons/, tests/spin/)
 #   corpus/schedule  the lessons' reference schedules, every "v1 ..." string
@@ -12,7 +12,9 @@ set -eu
 bin=${1:-build/plain/dpctutor}
 dir=tests/fuzz/corpus
 mkdir -p "$dir/lesson" "$dir/schedule" "$dir/engine"
-find "$dir/lesson" "$dir/schedule" -type f ! -name 'regress-*' -delete
+# Only the seeds this script writes are replaced; the regress-* inputs and
+# what fuzzing merged in (files named by their SHA-1) stay.
+find "$dir/schedule" -type f \( -name 'seed-*' -o -name 'witness-*' \) -delete
 
 for f in lessons/[0-9]*.lua tests/lessons/*.lua tests/spin/*.lua; do
 	cp "$f" "$dir/lesson/$(basename "$f")"

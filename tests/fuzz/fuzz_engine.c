@@ -21,7 +21,8 @@
  *            session's printed schedule
  *
  * Oracles beyond the sanitizers (a failure calls abort()):
- *   - a machine started over equals a machine just created (R-contract 6);
+ *   - a machine started over equals a machine just created
+ *     (engine-contract 6);
  *   - replaying the printed choice log on a new machine reproduces the
  *     live machine's state byte for byte (engine-contract 7), when the
  *     log holds every step (no settle, no branch was cut);

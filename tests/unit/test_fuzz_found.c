@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "fixture.h"
+#include "narrate.h"
 #include "script_fx.h"
 #include "script.h"
 #include "story.h"
@@ -43,9 +44,14 @@ START_TEST(test_one_long_step_makes_one_tick_event)
 	ck_assert_int_eq(e->arg[0], 100000001);
 	ck_assert_int_eq(e->arg[1], 100000000);
 	ck_assert_uint_eq(fx_st(&f)->cpus[0].next_tick_us, 100000002);
+	char text[256];
+	narrate_event(f.m, e, text, sizeof(text));
+	ck_assert_msg(strstr(text, "100000000 clock ticks, the last at 100000001 us"), "%s", text);
 	fx_cpu(&f, 0); /* one more us: exactly one more tick */
 	ck_assert_uint_eq(fx_count(&f, DT_EV_CLOCK_TICK), 3);
 	ck_assert_int_eq(fx_last(&f, DT_EV_CLOCK_TICK)->arg[1], 1);
+	narrate_event(f.m, fx_last(&f, DT_EV_CLOCK_TICK), text, sizeof(text));
+	ck_assert_msg(strstr(text, "clock tick at 100000002 us"), "%s", text);
 	fx_done(&f);
 }
 END_TEST

@@ -146,6 +146,25 @@ START_TEST(test_the_story_is_a_private_copy)
 }
 END_TEST
 
+/*
+ * fuzz_ui, regress-affinity-message: lesson 06 with --cpus 1 is refused
+ * because its device's affinity names CPU 1, but the message was "invalid
+ * option '%u' to 'lua_pushfstring'": Lua's formatter knows %d, not %u.
+ */
+START_TEST(test_affinity_refusal_names_the_cpus)
+{
+	struct rt_options opt;
+	struct rt *rt;
+	char *err = NULL;
+	rt_options_default(&opt);
+	opt.cpus = 1;
+	ck_assert_int_ne(rt_open("lessons/06-two-dpcs.lua", &opt, &rt, &err), 0);
+	ck_assert_ptr_nonnull(err);
+	ck_assert_msg(strstr(err, "device{}: affinity names CPUs 0..0"), "%s", err);
+	free(err);
+}
+END_TEST
+
 Suite *fuzz_found_suite(void)
 {
 	Suite *s = suite_create("fuzz_found");
@@ -156,6 +175,7 @@ Suite *fuzz_found_suite(void)
 	tc = tcase_create("lesson");
 	tcase_add_test(tc, test_a_number_in_the_story_is_refused);
 	tcase_add_test(tc, test_the_story_is_a_private_copy);
+	tcase_add_test(tc, test_affinity_refusal_names_the_cpus);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -365,12 +365,16 @@ check-unit: $(UNIT_BIN)
 #   make fuzz         each target for FUZZ_TIME seconds; new inputs are kept
 #                     in build/fuzz/corpus/NAME, crashes in build/fuzz/artifacts
 #   make check-fuzz   replays the committed corpus, then FUZZ_RUNS inputs per
-#                     target from seed FUZZ_SEED: a fixed amount of work, so
+#                     target (FUZZ_UI_RUNS for the UI) from seed FUZZ_SEED:
+#                     a fixed amount of work, so
 #                     the result never depends on the machine's speed
 FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(sort $(wildcard tests/fuzz/fuzz_*.c)))
 FUZZ_BINS := $(FUZZ_NAMES:%=build/fuzz/fuzz_%)
 FUZZ_TIME ?= 60
-FUZZ_RUNS ?= 20000
+FUZZ_RUNS ?= 10000
+# The UI target draws every screen after every key: 50 to 150 inputs a
+# second, so it gets fewer.
+FUZZ_UI_RUNS ?= 1000
 FUZZ_SEED ?= 1
 # Per input: 10 s before libFuzzer calls it a hang, 2 GiB of memory, and
 # inputs of 16 KiB at most (lessons are small).
@@ -412,9 +416,10 @@ fuzz-check: $(FUZZ_BINS)
 		if env $(FUZZ_ENV) ./build/fuzz/fuzz_$$t $(FUZZ_FLAGS) tests/fuzz/corpus/$$t/*; then \
 			passed=$$((passed + 1)); else failed=$$((failed + 1)); fi; \
 		rm -rf build/fuzz/check/$$t; mkdir -p build/fuzz/check/$$t build/fuzz/artifacts; \
-		echo "fuzz: $$t, $(FUZZ_RUNS) inputs from seed $(FUZZ_SEED)"; \
+		runs=$(FUZZ_RUNS); [ $$t != ui ] || runs=$(FUZZ_UI_RUNS); \
+		echo "fuzz: $$t, $$runs inputs from seed $(FUZZ_SEED)"; \
 		if env $(FUZZ_ENV) ./build/fuzz/fuzz_$$t $(FUZZ_FLAGS) $(fuzz-dict) -seed=$(FUZZ_SEED) \
-			-runs=$(FUZZ_RUNS) -artifact_prefix=build/fuzz/artifacts/$$t- \
+			-runs=$$runs -artifact_prefix=build/fuzz/artifacts/$$t- \
 			build/fuzz/check/$$t tests/fuzz/corpus/$$t; then \
 			passed=$$((passed + 1)); else failed=$$((failed + 1)); fi; \
 	done; \
@@ -524,7 +529,7 @@ help:
 	@echo "  SANITIZE=1      ASan+UBSan build in build/sanitize, smaller tests"
 	@echo "  VALGRIND=1      tests under valgrind, build in build/valgrind"
 	@echo "  FUZZ=1          clang + ASan/UBSan + libFuzzer build in build/fuzz"
-	@echo "  FUZZ_TIME=60    seconds per target for make fuzz; FUZZ_RUNS=20000 and"
+	@echo "  FUZZ_TIME=60    seconds per target for make fuzz; FUZZ_RUNS=10000 and"
 	@echo "  FUZZ_SEED=1     the fixed-count run of make check-fuzz"
 	@echo "  CC=clang        another compiler; CFLAGS (default -O2 -g), CPPFLAGS,"
 	@echo "                  LDFLAGS, LDLIBS are honoured"

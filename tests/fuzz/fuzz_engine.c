@@ -47,17 +47,6 @@
 #define MAX_BUILD 32
 #define STEP_LIMIT 300
 
-/* A cursor over the input; reading past the end gives zeros. */
-struct bytes {
-	const uint8_t *p;
-	size_t n, i;
-};
-
-static uint8_t u8(struct bytes *b)
-{
-	return b->i < b->n ? b->p[b->i++] : 0;
-}
-
 /* What the handles of created objects are, for configs and bodies. */
 static uint64_t some_handle(uint8_t x)
 {
@@ -162,12 +151,12 @@ static int build(struct dt_chost *h, struct dt_machine *m)
 	return 0;
 }
 
-static void read_program(struct world *w, struct bytes *b, unsigned p)
+static void read_program(struct world *w, struct fuzz_bytes *b, unsigned p)
 {
-	unsigned len = 1 + u8(b) % MAX_INSNS;
+	unsigned len = 1 + fuzz_u8(b) % MAX_INSNS;
 	for (unsigned i = 0; i < len; i++) {
 		struct dt_cinsn *in = &w->code[p][i];
-		uint8_t op = u8(b), regs = u8(b), a = u8(b), x = u8(b), y = u8(b);
+		uint8_t op = fuzz_u8(b), regs = fuzz_u8(b), a = fuzz_u8(b), x = fuzz_u8(b), y = fuzz_u8(b);
 		memset(in, 0, sizeof(*in));
 		in->op = op % (CI_OP_COUNT + 1); /* CI_OP_COUNT itself is invalid */
 		in->dst = regs & 3;
@@ -273,11 +262,11 @@ static void poke_views(struct dt_machine *m, uint8_t x)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct bytes b = { data, size, 0 };
+	struct fuzz_bytes b = { data, size, 0 };
 	struct world w;
 	memset(&w, 0, sizeof(w));
 
-	uint8_t cpus = u8(&b), sw = u8(&b), lim = u8(&b), seed = u8(&b);
+	uint8_t cpus = fuzz_u8(&b), sw = fuzz_u8(&b), lim = fuzz_u8(&b), seed = fuzz_u8(&b);
 	dt_config_default(&w.cfg, cpus >= 0xF0 ? DT_MAX_CPUS : 1 + cpus % 4);
 	w.cfg.seed = seed;
 	w.cfg.sw.kmdf_verifier = sw & 1;
@@ -290,13 +279,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	w.cfg.sw.step_limit = STEP_LIMIT;
 	w.cfg.sw.workers = lim % 3;
 
-	w.host.nprogs = 1 + u8(&b) % MAX_PROGS;
+	w.host.nprogs = 1 + fuzz_u8(&b) % MAX_PROGS;
 	w.host.progs = w.progs;
 	w.host.build = build;
 	w.host.budget = 64;
 	for (unsigned p = 0; p < w.host.nprogs; p++)
 		read_program(&w, &b, p);
-	w.nbuild = u8(&b) % (MAX_BUILD + 1);
+	w.nbuild = fuzz_u8(&b) % (MAX_BUILD + 1);
 	if (b.n - b.i < 5 * w.nbuild)
 		w.nbuild = (b.n - b.i) / 5;
 	w.build = b.p + b.i;
@@ -310,7 +299,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int whole_log = 1; /* the log holds every step of the live machine */
 	unsigned explorations = 0, start_overs = 0;
 	while (b.i < b.n) {
-		uint8_t k = u8(&b), x = u8(&b), y = u8(&b);
+		uint8_t k = fuzz_u8(&b), x = fuzz_u8(&b), y = fuzz_u8(&b);
 		struct dt_machine *m = dt_session_machine(s);
 		unsigned ncpus = dt_machine_state(m)->ncpus;
 		struct dt_choice c = { .kind = DT_CHOICE_CPU, .cpu = (uint16_t)(x % ncpus) };

@@ -42,16 +42,6 @@ static const int special[] = {
 	UI_KEY_BTAB, '\t', 127, KEY_RESIZE_HERE,
 };
 
-struct bytes {
-	const uint8_t *p;
-	size_t n, i;
-};
-
-static uint8_t u8(struct bytes *b)
-{
-	return b->i < b->n ? b->p[b->i++] : 0;
-}
-
 static int key_of(uint8_t x)
 {
 	if (x >= 0x20 && x <= 0x7e)
@@ -112,7 +102,7 @@ static void press(struct ui *u, int k)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct bytes b = { data, size, 0 };
+	struct fuzz_bytes b = { data, size, 0 };
 	struct ui u;
 	struct progress progress;
 	char err[512];
@@ -121,12 +111,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	u.progress = &progress;
 	u.rr_last = -1;
 	u.log_sel = -1;
-	const char *path = lessons[u8(&b) % 4];
-	uint8_t cpus = u8(&b);
+	const char *path = lessons[fuzz_u8(&b) % 4];
+	uint8_t cpus = fuzz_u8(&b);
 	u.opt.cpus = cpus ? 1u + cpus % DT_MAX_CPUS : 0;
 	u.opt.lessons_dir = "lessons";
-	int w = 20 + u8(&b) % 200, h = 10 + u8(&b) % 60;
-	uint8_t flags = u8(&b);
+	int w = 20 + fuzz_u8(&b) % 200, h = 10 + fuzz_u8(&b) % 60;
+	uint8_t flags = fuzz_u8(&b);
 	if (ui_open_lesson(&u, path, 0, err, sizeof(err))) {
 		/* Too few CPUs for the lesson's affinity sets is a clean refusal;
 		 * a missing lesson means the target runs in the wrong place. */
@@ -139,10 +129,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	u.grid.ascii = flags & 1;
 	for (unsigned n = 0; n < MAX_KEYS && b.i < b.n && !u.quit; n++) {
 		ui_screen_draw(&u);
-		int k = key_of(u8(&b));
+		int k = key_of(fuzz_u8(&b));
 		if (k == KEY_RESIZE_HERE) {
-			w = 20 + u8(&b) % 200;
-			h = 10 + u8(&b) % 60;
+			w = 20 + fuzz_u8(&b) % 200;
+			h = 10 + fuzz_u8(&b) % 60;
 			ui_grid_resize(&u.grid, w, h);
 			continue;
 		}

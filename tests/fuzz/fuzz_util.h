@@ -20,4 +20,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 		abort();                             \
 	} while (0)
 
+/* A cursor over the input; reading past its end gives zeros, so every
+ * input decodes to something. */
+struct fuzz_bytes {
+	const uint8_t *p;
+	size_t n, i;
+};
+
+static inline uint8_t fuzz_u8(struct fuzz_bytes *b)
+{
+	return b->i < b->n ? b->p[b->i++] : 0;
+}
+
 #endif

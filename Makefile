@@ -12,7 +12,8 @@
 #   (none)       build/plain
 #   SANITIZE=1   build/sanitize  ASan + UBSan, tests with DT_TEST_SCALE=small
 #   VALGRIND=1   build/valgrind  tests under valgrind, CK_FORK=no, small scale
-#   FUZZ=1       build/fuzz      clang; reserved for the fuzz targets to come
+#   FUZZ=1       build/fuzz      clang, ASan + UBSan + libFuzzer coverage:
+#                                the fuzz targets (`make fuzz`, docs/fuzzing.md)
 
 .SUFFIXES:
 .DELETE_ON_ERROR:
@@ -46,6 +47,7 @@ endif
 SAN_FLAGS :=
 TEST_ENV := CK_DEFAULT_TIMEOUT=120
 TEST_WRAPPER :=
+CHECK_LESSON_FLAGS :=
 
 ifeq ($(SANITIZE),1)
 BUILD := build/sanitize
@@ -65,10 +67,16 @@ BUILD := build/valgrind
 TEST_ENV := CK_DEFAULT_TIMEOUT=600 CK_FORK=no DT_TEST_SCALE=small DPCTUTOR_ALARM=3600
 TEST_WRAPPER := valgrind --quiet --error-exitcode=1 --leak-check=full \
 	--errors-for-leak-kinds=definite,indirect
+# The lesson checks' for-all proofs within 1 preemption (a tenth of the
+# runs of the lessons' own bounds) keep the stage within minutes.
+CHECK_LESSON_FLAGS := --max-preemptions 1
 else ifeq ($(FUZZ),1)
 BUILD := build/fuzz
-# Reserved: the fuzz targets (clang -fsanitize=fuzzer) arrive later.
+# Every object carries libFuzzer's coverage hooks and the sanitizers; only
+# the fuzz targets link libFuzzer's main (-fsanitize=fuzzer).
 CC := clang
+SAN_FLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all
 else
 BUILD := build/plain
 endif
@@ -130,14 +138,26 @@ DEPFILES := $(ENGINE_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(TUTOR_OBJS:.o=.d)
 # lua5.4 and ncursesw and `make check` will soon build it.
 DEPS_MODULES := check lua5.4 ncursesw
 DEPS_COMMANDS := spin tmux groff
-DEB_PACKAGES := pkg-config check libsubunit-dev liblua5.4-dev libncurses-dev tmux spin groff-base
+# `make deps` installs everything any variant needs (CI runs them all):
+# valgrind for VALGRIND=1; clang and libclang-rt-14-dev (libFuzzer and
+# clang's sanitizer runtimes, which clang does not pull in) for FUZZ=1.
+# A variant only requires its own.
+DEB_PACKAGES := pkg-config check libsubunit-dev liblua5.4-dev libncurses-dev tmux spin groff-base \
+	valgrind clang libclang-rt-14-dev
 ifeq ($(VALGRIND),1)
 DEPS_COMMANDS += valgrind
-DEB_PACKAGES += valgrind
+endif
+# CC=clang, and FUZZ=1 (which sets it), need clang.
+ifneq ($(filter clang%,$(notdir $(CC))),)
+DEPS_COMMANDS += clang
 endif
 ifeq ($(FUZZ),1)
-DEPS_COMMANDS += clang
-DEB_PACKAGES += clang
+define find-missing-files-sh
+if command -v clang >/dev/null 2>&1; then \
+	f=$$(clang -print-file-name=libclang_rt.fuzzer-$$(uname -m).a 2>/dev/null); \
+	[ -f "$$f" ] || missing="$$missing libclang-rt-14-dev"; \
+fi;
+endef
 endif
 
 # The Debian package behind a module or command (check.pc requires
@@ -165,6 +185,7 @@ fi; \
 for c in $(DEPS_COMMANDS); do \
 	command -v "$$c" >/dev/null 2>&1 || missing="$$missing $$(deb_of $$c)"; \
 done; \
+$(find-missing-files-sh) \
 missing=$$(echo $$missing)
 endef
 
@@ -207,7 +228,7 @@ endif
 endif
 CHECK_STEPS = check-layering check-unit $(CHECK_EXTRA)
 
-.PHONY: all lib run bench check check-deps check-layering check-unit check-lessons curriculum check-curriculum check-spin check-exports check-ui check-install unit-tests deps \
+.PHONY: all lib run bench fuzz check-fuzz fuzz-bins fuzz-run fuzz-check check check-deps check-layering check-unit check-lessons curriculum check-curriculum check-spin check-exports check-ui check-install unit-tests deps \
 	check-attacks \
 	clean install uninstall help FORCE
 
@@ -339,7 +360,7 @@ check-layering:
 # Every lesson must pass --check (its closing line counts in CI).
 check-lessons: $(TUTOR_BIN)
 	@echo "lesson checks: $(TUTOR_BIN) --check lessons/*.lua"
-	env $(TEST_ENV) $(TEST_WRAPPER) ./$(TUTOR_BIN) --check $(sort $(filter-out lessons/api.lua,$(wildcard lessons/*.lua)))
+	env $(TEST_ENV) $(TEST_WRAPPER) ./$(TUTOR_BIN) --check $(CHECK_LESSON_FLAGS) $(sort $(filter-out lessons/api.lua,$(wildcard lessons/*.lua)))
 
 # Hostile lessons (tests/attacks/NN-*.lua): each must end in the lesson
 # error its header names, at its file and line, with no effect outside.
@@ -392,6 +413,84 @@ check-unit: $(UNIT_BIN)
 	env $(TEST_ENV) $(TEST_WRAPPER) ./$(UNIT_BIN) $(SUITE)
 
 # ---------------------------------------------------------------------------
+# Fuzzing (docs/fuzzing.md): libFuzzer targets in tests/fuzz/fuzz_NAME.c,
+# built with FUZZ=1, seed corpora in tests/fuzz/corpus/NAME/.
+#   make fuzz         each target for FUZZ_TIME seconds; new inputs are kept
+#                     in build/fuzz/corpus/NAME, crashes in build/fuzz/artifacts
+#   make check-fuzz   replays the committed corpus, then FUZZ_RUNS inputs per
+#                     target (FUZZ_UI_RUNS for the UI) from seed FUZZ_SEED:
+#                     a fixed amount of work, so
+#                     the result never depends on the machine's speed
+FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(sort $(wildcard tests/fuzz/fuzz_*.c)))
+FUZZ_BINS := $(FUZZ_NAMES:%=build/fuzz/fuzz_%)
+FUZZ_TIME ?= 60
+FUZZ_RUNS ?= 10000
+# The UI target draws every screen after every key: 50 to 150 inputs a
+# second, so it gets fewer.
+FUZZ_UI_RUNS ?= 1000
+FUZZ_SEED ?= 1
+# Per input: 10 s before libFuzzer calls it a hang, 2 GiB of memory, and
+# inputs of 16 KiB at most (lessons are small).
+FUZZ_FLAGS := -timeout=10 -rss_limit_mb=2048 -max_len=16384 -print_final_stats=0
+FUZZ_ENV := ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
+# A target's libFuzzer dictionary, tests/fuzz/NAME.dict, when it has one.
+fuzz-dict = $$([ -f tests/fuzz/$$t.dict ] && echo -dict=tests/fuzz/$$t.dict)
+
+ifeq ($(FUZZ),1)
+$(BUILD)/tests/fuzz/%.o: tests/fuzz/%.c $(FLAGS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) -Itutor $(TUTOR_CFLAGS) $(ALL_CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+$(BUILD)/fuzz_%: $(BUILD)/tests/fuzz/fuzz_%.o $(TUTOR_LIB) $(LIB)
+	$(CC) $(CFLAGS) -fsanitize=fuzzer,address,undefined $(LDFLAGS) -o $@ $^ $(TUTOR_LIBS) $(LDLIBS)
+
+-include $(FUZZ_NAMES:%=$(BUILD)/tests/fuzz/fuzz_%.d)
+
+.SECONDARY: $(FUZZ_NAMES:%=$(BUILD)/tests/fuzz/fuzz_%.o)
+
+fuzz-bins: $(FUZZ_BINS)
+
+fuzz-run: $(FUZZ_BINS)
+	@mkdir -p build/fuzz/artifacts
+	@for t in $(FUZZ_NAMES); do \
+		mkdir -p build/fuzz/corpus/$$t; \
+		echo "fuzz: $$t for $(FUZZ_TIME) s (corpus build/fuzz/corpus/$$t + tests/fuzz/corpus/$$t)"; \
+		env $(FUZZ_ENV) ./build/fuzz/fuzz_$$t $(FUZZ_FLAGS) $(fuzz-dict) -max_total_time=$(FUZZ_TIME) \
+			-artifact_prefix=build/fuzz/artifacts/$$t- \
+			build/fuzz/corpus/$$t tests/fuzz/corpus/$$t || exit 1; \
+	done
+
+fuzz-check: $(FUZZ_BINS)
+	@passed=0; failed=0; \
+	for t in $(FUZZ_NAMES); do \
+		echo "fuzz: replaying tests/fuzz/corpus/$$t"; \
+		if env $(FUZZ_ENV) ./build/fuzz/fuzz_$$t $(FUZZ_FLAGS) tests/fuzz/corpus/$$t/*; then \
+			passed=$$((passed + 1)); else failed=$$((failed + 1)); fi; \
+		rm -rf build/fuzz/check/$$t; mkdir -p build/fuzz/check/$$t build/fuzz/artifacts; \
+		runs=$(FUZZ_RUNS); [ $$t != ui ] || runs=$(FUZZ_UI_RUNS); \
+		echo "fuzz: $$t, $$runs inputs from seed $(FUZZ_SEED)"; \
+		if env $(FUZZ_ENV) ./build/fuzz/fuzz_$$t $(FUZZ_FLAGS) $(fuzz-dict) -seed=$(FUZZ_SEED) \
+			-runs=$$runs -artifact_prefix=build/fuzz/artifacts/$$t- \
+			build/fuzz/check/$$t tests/fuzz/corpus/$$t; then \
+			passed=$$((passed + 1)); else failed=$$((failed + 1)); fi; \
+	done; \
+	echo "fuzz: $$passed passed, $$failed failed"; \
+	[ $$failed -eq 0 ]
+endif
+
+# The dependencies are checked in the FUZZ=1 make, which knows that clang
+# and libFuzzer are needed.
+fuzz:
+	+@$(MAKE) --no-print-directory FUZZ=1 SANITIZE= VALGRIND= check-deps
+	+@$(MAKE) --no-print-directory FUZZ=1 SANITIZE= VALGRIND= fuzz-run
+
+check-fuzz:
+	+@$(MAKE) --no-print-directory FUZZ=1 SANITIZE= VALGRIND= check-deps
+	+@$(MAKE) --no-print-directory FUZZ=1 SANITIZE= VALGRIND= fuzz-check
+
+# ---------------------------------------------------------------------------
 # Installing the Debian packages.
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] 2>/dev/null || echo sudo)
 APT_GET := env DEBIAN_FRONTEND=noninteractive apt-get
@@ -399,7 +498,8 @@ APT_GET := env DEBIAN_FRONTEND=noninteractive apt-get
 deps:
 	@echo "dpctutor: installing Debian packages: $(DEB_PACKAGES)"
 	@echo "  pkg-config finds the libraries; check (+ libsubunit-dev, which check.pc requires) runs"
-	@echo "  the unit tests; liblua5.4-dev and libncurses-dev build the tutor; tmux drives the UI tests; spin checks the explorer; groff-base lints the man page$(if $(filter valgrind,$(DEB_PACKAGES)),; valgrind runs VALGRIND=1)$(if $(filter clang,$(DEB_PACKAGES)),; clang builds FUZZ=1)."
+	@echo "  the unit tests; liblua5.4-dev and libncurses-dev build the tutor; tmux drives the UI tests; spin checks the explorer; groff-base lints the man page;"
+	@echo "  valgrind runs VALGRIND=1; clang and libclang-rt-14-dev (libFuzzer, sanitizer runtimes) build FUZZ=1."
 	@if ! command -v apt-get >/dev/null 2>&1; then \
 		echo "dpctutor: no apt-get here; install these yourself:" >&2; \
 		echo "  Debian packages: $(DEB_PACKAGES)" >&2; \
@@ -474,6 +574,8 @@ help:
 	@echo "                  with $(HOOKS_BIN) for the crash test)"
 	@echo "  check-install   make install/uninstall into a temporary PREFIX, then run it"
 	@echo "  bench           print the benchmark figures (never pass/fail on time)"
+	@echo "  fuzz            run each fuzz target for FUZZ_TIME seconds (docs/fuzzing.md)"
+	@echo "  check-fuzz      replay the fuzz corpus, then FUZZ_RUNS inputs per target"
 	@echo "  check-layering  check that engine/ and include/ use no curses or Lua"
 	@echo "  check-deps      check dependencies only (installs them unless DEPS=no)"
 	@echo "  deps            install the Debian packages (via sudo when not root)"
@@ -483,7 +585,9 @@ help:
 	@echo "variables:"
 	@echo "  SANITIZE=1      ASan+UBSan build in build/sanitize, smaller tests"
 	@echo "  VALGRIND=1      tests under valgrind, build in build/valgrind"
-	@echo "  FUZZ=1          reserved: clang build in build/fuzz"
+	@echo "  FUZZ=1          clang + ASan/UBSan + libFuzzer build in build/fuzz"
+	@echo "  FUZZ_TIME=60    seconds per target for make fuzz; FUZZ_RUNS=10000 and"
+	@echo "  FUZZ_SEED=1     the fixed-count run of make check-fuzz"
 	@echo "  CC=clang        another compiler; CFLAGS (default -O2 -g), CPPFLAGS,"
 	@echo "                  LDFLAGS, LDLIBS are honoured"
 	@echo "  PREFIX, DESTDIR install locations (PREFIX defaults to /usr/local)"

@@ -88,7 +88,7 @@ static void emit_op(struct cbody *b, const struct dt_cinsn *in, struct dt_body_r
 	case CI_WRITE:
 	case CI_WRITEI:
 		op->kind = DT_OP_WRITE_SHARED;
-		op->value = dt_int(in->op == CI_WRITE ? b->r[in->src] : in->imm);
+		op->value = dt_int(in->op == CI_WRITE ? b->r[in->src % DT_CPROG_REGS] : in->imm);
 		break;
 	case CI_RDREG:
 		op->kind = DT_OP_READ_REGISTER;
@@ -97,7 +97,7 @@ static void emit_op(struct cbody *b, const struct dt_cinsn *in, struct dt_body_r
 	case CI_WRREG:
 	case CI_WRREGI:
 		op->kind = DT_OP_WRITE_REGISTER;
-		op->value = dt_int(in->op == CI_WRREG ? b->r[in->src] : in->imm);
+		op->value = dt_int(in->op == CI_WRREG ? b->r[in->src % DT_CPROG_REGS] : in->imm);
 		break;
 	case CI_QUEUE_DPC:
 		op->kind = DT_OP_QUEUE_DPC_FOR_ISR;

@@ -45,6 +45,7 @@ enum dt_cinsn_op {
 	CI_OP_COUNT
 };
 
+/* Register numbers (dst, src) are taken modulo DT_CPROG_REGS. */
 #define DT_CPROG_REGS 4
 
 struct dt_cinsn {

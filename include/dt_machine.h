@@ -189,7 +189,10 @@ enum dt_cpu_action {
 enum dt_cpu_action dt_cpu_next_action(const struct dt_machine *m, unsigned cpu);
 int dt_cpu_can_step(const struct dt_machine *m, unsigned cpu);
 
-/* Enabled CPU choices at this point, in CPU order; returns the count. */
+/* Enabled choices at this point: CPU steps in CPU order, then thread
+ * dispatches.  Returns how many there are, which may be more than max;
+ * only the first max are written (DT_MAX_CPUS * (DT_MAX_THREADS + 1)
+ * always holds them all). */
 unsigned dt_machine_enabled(const struct dt_machine *m, struct dt_choice *out, unsigned max);
 /* Is this choice enabled now?  (Events: the CPU is in the line's affinity.) */
 int dt_machine_choice_enabled(const struct dt_machine *m, const struct dt_choice *c);

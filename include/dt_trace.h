@@ -53,7 +53,9 @@
  *                     result = register after (INTSTATUS is write-1-to-clear)
  *   STEP_OP           arg0 = interned label; arg1 = cost in us
  *   GET_IRQL          result = IRQL;  GET_PROCESSOR: result = CPU number
- *   CLOCK_TICK        arg0 = busy clock; result = 1 if a drain was requested
+ *   CLOCK_TICK        arg0 = busy clock; arg1 = ticks that fell due in this
+ *                     step (one event per step and CPU); result = 1 if a
+ *                     drain was requested
  *   BUGCHECK          arg0 = code; arg1 = P1; rule = the rule; the outcome
  *                     in the state has all four parameters
  *   DEADLOCK          arg0 = CPUs in the cycle

@@ -20,6 +20,7 @@
 struct out {
 	FILE *f;
 	int verbose;
+	const struct check_options *co;
 	struct rt *rt;
 	int reached;   /* exists-challenges that held at some step (bit i-1) */
 	char reach_error[300]; /* the first error a reach() raised, "" none */
@@ -125,7 +126,9 @@ static int prove_forall(struct rt *rt, const char *path, const struct rt_options
 	for (unsigned v = 0; v < l->nvariants; v++) {
 		struct explore_options eo = { .reduce = 1, .challenge = index,
 					      .variant = l->variants[v], .seed = opt->seed,
-					      .has_seed = opt->has_seed, .cpus = opt->cpus };
+					      .has_seed = opt->has_seed, .cpus = opt->cpus,
+					      .max_preemptions = o->co->max_preemptions,
+					      .set_preemptions = o->co->set_preemptions };
 		struct explore_summary sum;
 		int is_correct = strcmp(l->variants[v], correct) == 0;
 		explore_lesson(path, &eo, NULL, &sum);
@@ -249,7 +252,7 @@ static int is_definitions(const char *path)
 int check_lesson(const char *path, const struct check_options *co, FILE *f)
 {
 	struct rt_options opt;
-	struct out o = { .f = f, .verbose = co->verbose };
+	struct out o = { .f = f, .verbose = co->verbose, .co = co };
 	struct rt *rt;
 	char *err = NULL, why[600] = "";
 	if (is_definitions(path)) {

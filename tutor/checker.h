@@ -13,6 +13,11 @@ struct check_options {
 	int has_seed;
 	unsigned cpus;    /* 0 = the lesson's */
 	const char *variant; /* challenge variant to build, NULL = the first */
+	/* --max-preemptions with --check: the for-all proofs explore within
+	 * this bound instead of the lesson's (e.g. a quicker run under
+	 * valgrind); set_preemptions 0 keeps the lesson's. */
+	uint32_t max_preemptions;
+	int set_preemptions;
 };
 
 /* Check one lesson file; prints PASS/FAIL lines to f.  0 pass, 1 fail,

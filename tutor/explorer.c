@@ -218,6 +218,8 @@ int explore_lesson_cx(const char *path, const struct explore_options *o, FILE *o
 	opt.seed = o->seed;
 	opt.has_seed = o->has_seed;
 	opt.cpus = o->cpus;
+	opt.budget = o->budget;
+	opt.mem_bytes = o->mem_bytes;
 	if (rt_open(path, &opt, &rt, &err)) {
 		snprintf(sum->message, sizeof(sum->message), "%s", err ? err : "cannot load");
 		if (out)

@@ -11,6 +11,7 @@
 #ifndef DT_EXPLORER_H
 #define DT_EXPLORER_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -29,6 +30,8 @@ struct explore_options {
 	uint64_t seed;
 	int has_seed;
 	unsigned cpus;            /* 0 = the lesson's */
+	unsigned budget;          /* Lua instructions per resume, 0 = the default */
+	size_t mem_bytes;         /* Lua memory cap, 0 = the default */
 };
 
 /* What one exploration found, for callers that judge it (--check). */

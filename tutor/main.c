@@ -76,7 +76,8 @@ static void usage(FILE *f)
 		"Without LESSON the lesson menu opens; in a lesson, m goes back to it.\n"
 		"\n"
 		"  --check [-v] [LESSON...]  verify lessons (all found lessons when none named);\n"
-		"                            -v prints each transcript and every check\n"
+		"                            -v prints each transcript and every check;\n"
+		"                            --max-preemptions K bounds its for-all proofs\n"
 		"  --plain LESSON            print the lesson's story and events as plain lines\n"
 		"  --list [--rules]          list the lessons found (or the rule cards and the\n"
 		"                            lessons that teach each rule)\n"
@@ -254,6 +255,8 @@ static int parse(int argc, char **argv, struct cli *c)
 	c->eo.seed = c->co.seed;
 	c->eo.has_seed = c->co.has_seed;
 	c->eo.cpus = c->co.cpus;
+	c->co.max_preemptions = c->eo.max_preemptions;
+	c->co.set_preemptions = c->eo.set_preemptions;
 	return 0;
 }
 

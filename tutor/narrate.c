@@ -512,7 +512,11 @@ static void ev_call_return(const struct narr *n)
 static void ev_clock_tick(const struct narr *n)
 {
 	nr_cpu_prefix(n);
-	nr_put(n->o, "clock tick at %lld us of busy time; ", (long long)n->e->arg[0]);
+	if (n->e->arg[1] > 1) /* one long step passed several ticks */
+		nr_put(n->o, "%lld clock ticks, the last at %lld us of busy time; ",
+		       (long long)n->e->arg[1], (long long)n->e->arg[0]);
+	else
+		nr_put(n->o, "clock tick at %lld us of busy time; ", (long long)n->e->arg[0]);
 	if (n->e->result)
 		nr_put(n->o, "its DPC queue is not empty, so a drain is due");
 	else

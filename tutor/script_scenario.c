@@ -256,7 +256,7 @@ static uint64_t affinity_of(lua_State *L, int idx, unsigned ncpus, const char *w
 		lua_rawgeti(L, -1, i);
 		if (!lua_isinteger(L, -1) || lua_tointeger(L, -1) < 0 ||
 		    lua_tointeger(L, -1) >= (lua_Integer)ncpus)
-			luaL_error(L, "%s{}: affinity names CPUs 0..%u", what, ncpus - 1);
+			luaL_error(L, "%s{}: affinity names CPUs 0..%d", what, (int)ncpus - 1);
 		mask |= 1ull << lua_tointeger(L, -1);
 		lua_pop(L, 1);
 	}

@@ -219,6 +219,40 @@ static int l_ask(lua_State *L)
 }
 
 /* story { "narration", action, ... } */
+/*
+ * Push a private copy of the table at idx: its raw contents (lua_next
+ * reads no metamethod), tables inside copied the same way `depth - 1`
+ * levels down and dropped below that, no metatable.  The story runner
+ * and the checker read declarations from C outside any protected call,
+ * where a Lua error is a panic (abort).  On the lesson's own tables a
+ * read can raise one: a metatable's __index or __len that errors, or a
+ * field changed to a number later by a callback.  Nothing in Lua can
+ * reach the copy, so its reads never raise.
+ */
+static void push_private_copy(lua_State *L, int idx, int depth)
+{
+	idx = lua_absindex(L, idx);
+	luaL_checkstack(L, 4, "copying a declaration");
+	lua_newtable(L);
+	lua_pushnil(L);
+	while (lua_next(L, idx)) {
+		if (lua_type(L, -1) == LUA_TTABLE) {
+			if (depth <= 1) {
+				lua_pop(L, 1);
+				continue;
+			}
+			push_private_copy(L, -1, depth - 1);
+			lua_replace(L, -2);
+		}
+		lua_pushvalue(L, -2);  /* copy, key, value, key */
+		lua_insert(L, -2);     /* copy, key, key, value */
+		lua_rawset(L, -4);     /* copy, key */
+	}
+}
+
+/* story { "text", action, ... }: kept as a new list of its items 1..#t,
+ * each a string or a private copy of an action (two levels deep: the
+ * action and its tables such as about or choices). */
 static int l_story(lua_State *L)
 {
 	struct rt *rt = rt_from(L);
@@ -228,21 +262,24 @@ static int l_story(lua_State *L)
 		return luaL_error(L, "story{} is declared twice");
 	luaL_checktype(L, 1, LUA_TTABLE);
 	lua_Integer n = luaL_len(L, 1);
+	lua_newtable(L);
+	int story = lua_gettop(L);
 	for (lua_Integer i = 1; i <= n; i++) {
-		lua_rawgeti(L, 1, i);
-		int ok = lua_isstring(L, -1);
-		if (!ok && lua_istable(L, -1)) {
+		int type = lua_rawgeti(L, 1, i);
+		int ok = type == LUA_TSTRING; /* a number is no line of text */
+		if (type == LUA_TTABLE) {
+			push_private_copy(L, -1, 2);
+			lua_replace(L, -2);
 			lua_getfield(L, -1, "_action");
-			ok = lua_isstring(L, -1);
+			ok = lua_type(L, -1) == LUA_TSTRING;
 			lua_pop(L, 1);
 		}
 		if (!ok)
 			return luaL_error(L, "story{} item %d is neither text nor an action "
 					     "(fire, steps, run_until, run_to_end, ask, expect, mark)",
 					  (int)i);
-		lua_pop(L, 1);
+		lua_rawseti(L, story, i);
 	}
-	lua_pushvalue(L, 1);
 	rt->story_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 	return 0;
 }
@@ -302,7 +339,7 @@ static int l_challenge(lua_State *L)
 		rt->challenges_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 	}
 	lua_rawgeti(L, LUA_REGISTRYINDEX, rt->challenges_ref);
-	lua_pushvalue(L, 1);
+	push_private_copy(L, 1, 2); /* the challenge and its hints or bounds */
 	lua_rawseti(L, -2, (lua_Integer)luaL_len(L, -2) + 1);
 	lua_pop(L, 1);
 	return 0;

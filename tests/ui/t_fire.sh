@@ -96,6 +96,11 @@ fire_prompt_quit() {
 		[ "$(ui_now_ms)" -lt "$deadline" ] || fail "neither quit nor closed the prompt"
 		sleep 0.05
 	done
+	# The prompt leaves the screen as the program ends, a moment before
+	# the shell writes its exit status: wait for that (bounded) too.
+	while [ ! -s "$f" ] && [ "$(ui_now_ms)" -lt "$deadline" ]; do
+		sleep 0.05
+	done
 	test -s "$f" ||
 		fail "regression of UI-12 (fixed): the prompt footer (e, j, t, the leave prompt) shows '? help  q quit', but the prompt takes the key: q at 'fire which event?' does nothing, ? neither (at the leave prompt q just cancels it)"
 }

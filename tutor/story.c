@@ -475,11 +475,15 @@ static int act_expect(struct runner *r, int idx)
 	return 0;
 }
 
+/* End the action in progress: its registry slot, and the choices of a
+ * steps() still being taken (dt_schedule_free is idempotent). */
 static void drop_action(struct runner *r)
 {
 	if (r->action_ref != LUA_NOREF)
 		luaL_unref(rt_lua(r->rt), LUA_REGISTRYINDEX, r->action_ref);
 	r->action_ref = LUA_NOREF;
+	if (r->mode == M_STEPS)
+		dt_schedule_free(&r->steps);
 	r->mode = M_IDLE;
 }
 
@@ -721,7 +725,6 @@ void story_finish(struct story_run *sr)
 		return;
 	if (sr->r.rt && rt_lua(sr->r.rt))
 		drop_action(&sr->r);
-	if (sr->r.mode == M_STEPS)
-		dt_schedule_free(&sr->r.steps);
+	dt_schedule_free(&sr->r.steps); /* also when the runtime is gone */
 	free(sr);
 }

@@ -187,6 +187,15 @@ int ui_draw_cpu(struct ui *u, const struct dt_state *st, unsigned cpu, int x, in
 
 /* The CPU panes where the layout puts them, column by column, and the
  * note on the CPUs that did not fit. */
+/* The lesson screen's layout for this terminal and machine, as drawn and
+ * as clicked: the timeline strip takes its rows off the bottom first (tall
+ * terminals only), the panes are laid out in what is left. */
+static void lesson_layout(struct ui *u, const struct dt_state *st, struct ui_lesson_layout *l)
+{
+	ui_lesson_layout(u->grid.w, u->grid.h - ui_timeline_strip_rows(u), st->ncpus,
+			 st->ninterrupts + st->nthreads, u->focus_cpu, l);
+}
+
 static void draw_cpus(struct ui *u, const struct dt_state *st, const struct ui_lesson_layout *l)
 {
 	struct ui_grid *g = &u->grid;
@@ -501,12 +510,9 @@ void ui_lesson_draw(struct ui *u)
 	ui_putf(g, 0, 0, UI_S_TITLE, "%.*s", g->w - 30, title);
 	ui_putf(g, g->w - 30, 0, UI_S_TITLE, "step %zu/%zu %12s", dt_session_cursor(s),
 		dt_session_head(s), oc);
-	/* The timeline strip takes its rows off the bottom first (tall
-	 * terminals only); the panes are laid out in what is left. */
 	int strip = ui_timeline_strip_rows(u);
 	struct ui_lesson_layout lay;
-	ui_lesson_layout(g->w, g->h - strip, st->ncpus, st->ninterrupts + st->nthreads,
-			 u->focus_cpu, &lay);
+	lesson_layout(u, st, &lay);
 	draw_cpus(u, st, &lay);
 	ui_hline(g, 0, lay.rule_y, lay.left_w, UI_S_DIM);
 	int y = lay.rule_y + 1, left_w = lay.left_w, body_h = lay.body_h;
@@ -796,11 +802,8 @@ static void cpu_key(struct ui *u, unsigned long cpu)
 /* A click at (x, y): on a CPU pane it does what that CPU's key does. */
 static void lesson_click(struct ui *u, int x, int y)
 {
-	const struct dt_state *st = view(u);
-	struct ui_grid *g = &u->grid;
 	struct ui_lesson_layout lay;
-	ui_lesson_layout(g->w, g->h - ui_timeline_strip_rows(u), st->ncpus,
-			 st->ninterrupts + st->nthreads, u->focus_cpu, &lay);
+	lesson_layout(u, view(u), &lay);
 	int cpu = ui_lesson_cpu_at(&lay, x, y);
 	if (cpu >= 0)
 		cpu_key(u, (unsigned long)cpu);
